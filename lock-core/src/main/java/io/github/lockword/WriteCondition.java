@@ -1,0 +1,121 @@
+package io.github.lockword;
+
+import java.util.Date;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * A {@link Condition} of an {@link RwLock}'s write lock, with the semantics of
+ * {@code ReentrantReadWriteLock.WriteLock.newCondition()}: the caller must hold the write lock;
+ * {@code await} releases it while waiting and re-acquires it (uninterruptibly) before returning.
+ *
+ * <p>Waiters park in the global parking lot under this condition's identity. The write lock is
+ * released in the park's before-sleep step, after the waiter is enqueued, so a signal sent by the
+ * next holder of the lock cannot be missed. A waiter that was signalled always returns as
+ * signalled, even if its time ran out or it was interrupted at the same moment (then its interrupt
+ * status stays set).
+ */
+final class WriteCondition implements Condition {
+
+    private final RwLock lock;
+
+    WriteCondition(RwLock lock) {
+        this.lock = lock;
+    }
+
+    /** Releases the write lock once this thread is queued. */
+    private final class Release implements ParkingLot.ParkCallbacks {
+        @Override
+        public boolean validate() {
+            return true;
+        }
+
+        @Override
+        public void beforeSleep() {
+            lock.unlockWrite();
+        }
+    }
+
+    private void requireOwner(String op) {
+        if (!lock.isWriteLockedByCurrentThread()) {
+            throw lock.misuse("Condition." + op, "the current thread does not hold the write lock");
+        }
+    }
+
+    /** Parks until signalled, timed out or interrupted; re-acquires the write lock; returns the park result. */
+    private long awaitCore(String op, boolean timed, long deadline, boolean interruptible) {
+        requireOwner(op);
+        long r = ParkingLot.park(this, RwLock.KEY_CONDITION, new Release(), 0L, timed, deadline, interruptible,
+                lock.config.seam);
+        boolean interrupted = Thread.interrupted();
+        lock.lockWrite();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return r;
+    }
+
+    @Override
+    public void await() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (awaitCore("await()", false, 0L, true) == ParkingLot.INTERRUPTED) {
+            throw new InterruptedException();
+        }
+    }
+
+    @Override
+    public void awaitUninterruptibly() {
+        awaitCore("awaitUninterruptibly()", false, 0L, false);
+    }
+
+    @Override
+    public long awaitNanos(long nanosTimeout) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        requireOwner("awaitNanos()");
+        long start = System.nanoTime();
+        long nanos = Math.max(0L, nanosTimeout);
+        // Saturate so a huge timeout cannot overflow the deadline.
+        long deadline = nanos >= Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        long r = awaitCore("awaitNanos()", true, deadline, true);
+        if (r == ParkingLot.INTERRUPTED) {
+            throw new InterruptedException();
+        }
+        long remaining = deadline - System.nanoTime();
+        // As ReentrantLock's conditions: never report more time left than was given.
+        return remaining <= nanosTimeout ? remaining : Long.MIN_VALUE;
+    }
+
+    @Override
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return awaitNanos(unit.toNanos(time)) > 0;
+    }
+
+    @Override
+    public boolean awaitUntil(Date deadline) throws InterruptedException {
+        long millis = deadline.getTime() - System.currentTimeMillis();
+        return awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis)) > 0;
+    }
+
+    @Override
+    public void signal() {
+        requireOwner("signal()");
+        ParkingLot.unparkOne(this, RwLock.KEY_CONDITION, (n, more, fair) -> ParkingLot.TOKEN_NORMAL, lock.config.seam);
+    }
+
+    @Override
+    public void signalAll() {
+        requireOwner("signalAll()");
+        ParkingLot.unparkAll(this, RwLock.KEY_CONDITION, lock.config.seam);
+    }
+
+    @Override
+    public String toString() {
+        return lock + ".writeLock().newCondition()@" + Integer.toHexString(System.identityHashCode(this));
+    }
+}
