@@ -90,7 +90,9 @@ for step in "${steps[@]}"; do
 done
 
 echo "== footprint"
-"$java" -cp "$jar" io.github.lockword.bench.Footprint --json "$results/$profile-footprint.json" 2>"$raw/$profile-footprint.log"
+# JOL sizes objects through Instrumentation, got by attaching to its own JVM.
+"$java" -Djdk.attach.allowAttachSelf=true -XX:+IgnoreUnrecognizedVMOptions -XX:+EnableDynamicAgentLoading \
+    -cp "$jar" io.github.lockword.bench.Footprint --json "$results/$profile-footprint.json" 2>"$raw/$profile-footprint.log"
 
 # What the report says about where it ran.
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
