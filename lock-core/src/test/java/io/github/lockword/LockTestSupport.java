@@ -1,0 +1,284 @@
+package io.github.lockword;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Shared machinery of the lock-core contract tests, after the JSR-166 TCK's {@code JSR166TestCase}:
+ * helper threads whose failures fail the test, bounded polling for "thread X is now parked on the
+ * lock" (never sleep-and-hope), and the assertions every class uses (word values, misuse).
+ *
+ * <p>Timing: {@link #LONG_DELAY_MS} only bounds waits for something that must happen (a test that
+ * passes never waits that long); {@link #SHORT_DELAY_MS} is used for timeouts that are expected to
+ * expire and for "is still blocked" checks; {@link #TIMEOUT_SLACK_MS} is how late a timed-out call
+ * may return on a loaded two-core machine.
+ */
+abstract class LockTestSupport {
+
+    static final long LONG_DELAY_MS = 10_000;
+    static final long SHORT_DELAY_MS = 50;
+    static final long TIMEOUT_SLACK_MS = 1_000;
+
+    static final long R = LockState.ONE_READER;
+    static final long U = LockState.UPGRADABLE;
+    static final long W = LockState.WRITER;
+    static final long WP = LockState.WRITER_PARKED;
+    static final long P = LockState.PARKED;
+
+    /** A body for a helper thread; anything it throws fails the test. */
+    @FunctionalInterface
+    interface ThreadBody {
+        void run() throws Throwable;
+    }
+
+    private final AtomicReference<Throwable> threadFailure = new AtomicReference<>();
+    private final List<Thread> startedThreads = new CopyOnWriteArrayList<>();
+
+    /** Records a failure of a helper thread; the first one is rethrown after the test. */
+    final void threadFailed(Throwable t) {
+        if (!threadFailure.compareAndSet(null, t)) {
+            threadFailure.get().addSuppressed(t);
+        }
+    }
+
+    /** Wraps a body so that whatever it throws is recorded as the test's failure. */
+    final Runnable checked(ThreadBody body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                threadFailed(t);
+            }
+        };
+    }
+
+    /** Starts a daemon platform thread running {@code body}; the test fails if it throws or outlives the test. */
+    final Thread newStartedThread(String name, ThreadBody body) {
+        Thread t = new Thread(checked(body), name);
+        t.setDaemon(true);
+        return track(t, true);
+    }
+
+    /** Registers a thread (started elsewhere, e.g. a virtual thread) for the end-of-test checks. */
+    final Thread track(Thread t, boolean start) {
+        startedThreads.add(t);
+        if (start) {
+            t.start();
+        }
+        return t;
+    }
+
+    @AfterEach
+    final void tearDownThreads() throws Throwable {
+        Thread.interrupted(); // never leak the test thread's interrupt status into the next test
+        long deadline = System.nanoTime() + MILLISECONDS.toNanos(LONG_DELAY_MS);
+        List<String> stuck = new ArrayList<>();
+        for (Thread t : startedThreads) {
+            long left = MILLISECONDS.convert(deadline - System.nanoTime(), NANOSECONDS);
+            t.join(Math.max(1, left));
+            if (t.isAlive()) {
+                stuck.add(stackOf(t));
+                t.interrupt();
+            }
+        }
+        startedThreads.clear();
+        Throwable f = threadFailure.getAndSet(null);
+        if (f != null) {
+            throw f;
+        }
+        if (!stuck.isEmpty()) {
+            fail("helper threads still running after the test:\n" + String.join("\n", stuck));
+        }
+    }
+
+    /** Waits for {@code t} to end (bounded) and fails with its stack if it does not. */
+    static void awaitTermination(Thread t) throws InterruptedException {
+        t.join(LONG_DELAY_MS);
+        if (t.isAlive()) {
+            String stack = stackOf(t);
+            t.interrupt();
+            fail("thread did not terminate within " + LONG_DELAY_MS + " ms:\n" + stack);
+        }
+    }
+
+    static String stackOf(Thread t) {
+        StringBuilder sb = new StringBuilder().append('"').append(t.getName()).append("\" ").append(t.getState());
+        Object blocker = LockSupport.getBlocker(t);
+        if (blocker != null) {
+            sb.append(" blocker=").append(blocker);
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            sb.append("\n\tat ").append(e);
+        }
+        return sb.toString();
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@link #LONG_DELAY_MS} with {@code state}. */
+    static void waitUntil(String what, BooleanSupplier condition, Supplier<String> state) {
+        long deadline = System.nanoTime() + MILLISECONDS.toNanos(LONG_DELAY_MS);
+        int polls = 0;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + LONG_DELAY_MS + " ms waiting for " + what + "; " + state.get());
+            }
+            if (++polls < 100) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+
+    /** Whether {@code t} is queued on {@code lock} (MAIN or WRITER queue). */
+    static boolean isQueuedOn(RwLock lock, Thread t) {
+        for (ParkingLot.Parked p : lock.parkedThreads()) {
+            if (p.thread == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The parking-lot key {@code t} is queued under on {@code lock}, or -1. */
+    static int queueKeyOf(RwLock lock, Thread t) {
+        for (ParkingLot.Parked p : lock.parkedThreads()) {
+            if (p.thread == t) {
+                return p.key;
+            }
+        }
+        return -1;
+    }
+
+    static boolean isWaitingState(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
+
+    /** Waits until {@code t} is queued on {@code lock} and actually asleep with the lock as its blocker. */
+    static void waitForParked(RwLock lock, Thread t) {
+        waitUntil(t.getName() + " to park on the lock",
+                () -> isQueuedOn(lock, t) && LockSupport.getBlocker(t) == lock && isWaitingState(t),
+                () -> lock + ", queue=" + lock.getQueueLength() + ", " + stackOf(t));
+    }
+
+    /** Waits until {@code t} is asleep with {@code blocker} (e.g. a Condition) as its blocker. */
+    static void waitForBlockedOn(Object blocker, Thread t) {
+        waitUntil(t.getName() + " to park on " + blocker,
+                () -> LockSupport.getBlocker(t) == blocker && isWaitingState(t),
+                () -> stackOf(t));
+    }
+
+    /** Waits until the lock's queues hold exactly {@code n} threads. */
+    static void waitForQueueLength(RwLock lock, int n) {
+        waitUntil("queue length " + n, () -> lock.getQueueLength() == n,
+                () -> lock + ", queue=" + lock.getQueueLength());
+    }
+
+    /** Asserts the lock word, printing both words decoded. */
+    static void assertWord(long expected, RwLock lock) {
+        long actual = lock.stateWord();
+        if (expected != actual) {
+            fail("lock word: expected " + LockState.explain(expected) + " but was " + LockState.explain(actual)
+                    + " (" + lock + ")");
+        }
+    }
+
+    static void assertWordValid(RwLock lock) {
+        long s = lock.stateWord();
+        assertTrue(LockState.violations(s).isEmpty(), () -> "invalid word " + LockState.explain(s));
+    }
+
+    static String lockId(RwLock lock) {
+        return "RwLock@" + Integer.toHexString(System.identityHashCode(lock));
+    }
+
+    /**
+     * Asserts that {@code op} throws {@link IllegalMonitorStateException} whose message names the lock
+     * and its decoded state, and leaves the word exactly as it was.
+     */
+    static IllegalMonitorStateException assertMisuse(RwLock lock, Executable op) {
+        return assertMisuse(lock, lockId(lock), op);
+    }
+
+    static IllegalMonitorStateException assertMisuse(RwLock lock, String expectedId, Executable op) {
+        long before = lock.stateWord();
+        IllegalMonitorStateException e = assertThrows(IllegalMonitorStateException.class, op);
+        assertEquals(LockState.hex(before), LockState.hex(lock.stateWord()), "misuse changed the word");
+        String msg = String.valueOf(e.getMessage());
+        assertTrue(msg.contains(expectedId), () -> "message does not name the lock " + expectedId + ": " + msg);
+        assertTrue(msg.contains(LockState.describe(before)),
+                () -> "message does not decode the state '" + LockState.describe(before) + "': " + msg);
+        return e;
+    }
+
+    static long elapsedMillisSince(long startNanos) {
+        return MILLISECONDS.convert(System.nanoTime() - startNanos, NANOSECONDS);
+    }
+
+    /** Asserts that a call that timed out after {@code timeoutMillis} took at least that and not much more. */
+    static void assertTimedOutWithin(long timeoutMillis, long startNanos, long endNanos) {
+        long elapsed = MILLISECONDS.convert(endNanos - startNanos, NANOSECONDS);
+        assertTrue(elapsed >= timeoutMillis, () -> "returned after " + elapsed + " ms, before its timeout "
+                + timeoutMillis + " ms");
+        assertTrue(elapsed < timeoutMillis + TIMEOUT_SLACK_MS, () -> "returned after " + elapsed
+                + " ms, more than timeout " + timeoutMillis + " ms + slack " + TIMEOUT_SLACK_MS + " ms");
+    }
+
+    static void await(CountDownLatch latch) throws InterruptedException {
+        assertTrue(latch.await(LONG_DELAY_MS, MILLISECONDS), "latch not released within " + LONG_DELAY_MS + " ms");
+    }
+
+    /**
+     * A helper thread that takes a hold with {@code acquire}, reports it, and keeps it until
+     * {@link #release()}, then gives it back with {@code release}. For holds the test thread itself
+     * must not own (the write owner is checked on unlock).
+     */
+    final class Holder {
+        final Thread thread;
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch letGo = new CountDownLatch(1);
+
+        Holder(String name, ThreadBody acquire, ThreadBody release) throws InterruptedException {
+            thread = newStartedThread(name, () -> {
+                acquire.run();
+                held.countDown();
+                await(letGo);
+                release.run();
+            });
+            await(held);
+        }
+
+        /** Lets the holder release and waits until it has. */
+        void release() throws InterruptedException {
+            letGo.countDown();
+            awaitTermination(thread);
+        }
+    }
+
+    final Holder holdWrite(RwLock lock) throws InterruptedException {
+        return new Holder("write-holder", lock::lockWrite, lock::unlockWrite);
+    }
+
+    final Holder holdRead(RwLock lock) throws InterruptedException {
+        return new Holder("read-holder", lock::lockRead, lock::unlockRead);
+    }
+
+    final Holder holdUpgradable(RwLock lock) throws InterruptedException {
+        return new Holder("upgradable-holder", lock::lockUpgradable, lock::unlockUpgradable);
+    }
+}
