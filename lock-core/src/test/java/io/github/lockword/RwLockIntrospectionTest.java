@@ -1,0 +1,322 @@
+package io.github.lockword;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.AbstractOwnableSynchronizer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Introspection and identity: {@code isLocked}, {@code isWriteLocked},
+ * {@code isWriteLockedByCurrentThread}, {@code writeOwner}, {@code getReadLockCount},
+ * {@code hasQueuedThreads}, {@code getQueueLength}, {@code stateWord}, {@code toString} (format
+ * {@code RwLock@hash[FLAGS, readers=n, owner=name]}), {@code getName}, {@code isFair}; the type
+ * hierarchy; and serialization (a deserialized lock is unlocked and keeps its fairness and name).
+ */
+class RwLockIntrospectionTest extends LockTestSupport {
+
+    @Test
+    void typeHierarchy() {
+        RwLock lock = new RwLock();
+        assertTrue(lock instanceof ReadWriteLock);
+        assertTrue(lock instanceof AbstractOwnableSynchronizer);
+        assertTrue(lock instanceof java.io.Serializable);
+    }
+
+    @Test
+    void newLockIsUnlockedWithNoQueue() {
+        for (RwLock lock : new RwLock[] {new RwLock(), new RwLock(true), new RwLock(false), RwLock.builder().build()}) {
+            assertEquals(0L, lock.stateWord());
+            assertFalse(lock.isLocked());
+            assertFalse(lock.isWriteLocked());
+            assertFalse(lock.isWriteLockedByCurrentThread());
+            assertNull(lock.writeOwner());
+            assertEquals(0, lock.getReadLockCount());
+            assertFalse(lock.hasQueuedThreads());
+            assertEquals(0, lock.getQueueLength());
+            assertNull(lock.getName());
+        }
+    }
+
+    @Test
+    void isLockedAndIsWriteLockedInEveryMode() {
+        RwLock lock = new RwLock();
+        lock.lockRead();
+        assertTrue(lock.isLocked());
+        assertFalse(lock.isWriteLocked());
+        lock.unlockRead();
+        lock.lockUpgradable();
+        assertTrue(lock.isLocked());
+        assertFalse(lock.isWriteLocked());
+        lock.upgrade();
+        assertTrue(lock.isLocked());
+        assertTrue(lock.isWriteLocked());
+        lock.unlockWrite();
+        assertFalse(lock.isLocked());
+        // PARKED alone (a waiter about to leave) is not "locked".
+        lock.setStateWordForTesting(P);
+        assertFalse(lock.isLocked());
+        assertFalse(lock.isWriteLocked());
+        lock.setStateWordForTesting(0L);
+    }
+
+    @Test
+    void getReadLockCountCountsEveryReadShareIncludingTheUpgradableOne() {
+        RwLock lock = new RwLock();
+        for (int i = 1; i <= 5; i++) {
+            lock.lockRead();
+            assertEquals(i, lock.getReadLockCount());
+        }
+        lock.lockUpgradable();
+        assertEquals(6, lock.getReadLockCount());
+        lock.unlockUpgradable();
+        for (int i = 4; i >= 0; i--) {
+            lock.unlockRead();
+            assertEquals(i, lock.getReadLockCount());
+        }
+        lock.setStateWordForTesting((long) Integer.MAX_VALUE * R);
+        assertEquals(Integer.MAX_VALUE, lock.getReadLockCount());
+        lock.setStateWordForTesting(((long) Integer.MAX_VALUE + 1) * R);
+        assertEquals(Integer.MAX_VALUE, lock.getReadLockCount(), "must saturate, not wrap");
+        lock.setStateWordForTesting(0L);
+    }
+
+    @Test
+    void queueIntrospectionCountsMainAndWriterQueues() throws InterruptedException {
+        RwLock lock = new RwLock();
+        Holder reader = holdRead(lock);
+        Thread writer = newStartedThread("writer", () -> {
+            lock.lockWrite();
+            lock.unlockWrite();
+        });
+        waitForParked(lock, writer);
+        assertTrue(lock.hasQueuedThreads());
+        assertEquals(1, lock.getQueueLength());
+        Thread lateReader = newStartedThread("late-reader", () -> {
+            lock.lockRead();
+            lock.unlockRead();
+        });
+        waitForParked(lock, lateReader);
+        assertEquals(2, lock.getQueueLength());
+        assertTrue(lock.hasQueuedThreads());
+        assertEquals(2, lock.parkedThreads().size());
+        assertSame(lateReader, lock.parkedThreads().get(0).thread, "MAIN queue first");
+        assertSame(writer, lock.parkedThreads().get(1).thread);
+        reader.release();
+        awaitTermination(writer);
+        awaitTermination(lateReader);
+        assertFalse(lock.hasQueuedThreads());
+        assertEquals(0, lock.getQueueLength());
+    }
+
+    @Test
+    void conditionWaitersAreNotInTheLocksQueue() throws InterruptedException {
+        RwLock lock = new RwLock();
+        Condition c = lock.writeLock().newCondition();
+        Thread waiter = newStartedThread("waiter", () -> {
+            lock.lockWrite();
+            c.await();
+            lock.unlockWrite();
+        });
+        waitForBlockedOn(c, waiter);
+        assertEquals(0, lock.getQueueLength());
+        assertFalse(lock.hasQueuedThreads());
+        lock.lockWrite();
+        c.signal();
+        lock.unlockWrite();
+        awaitTermination(waiter);
+    }
+
+    @Test
+    void queueIntrospectionOfManyLocksDoesNotMixThemUp() throws InterruptedException {
+        // Locks share parking-lot buckets; counts must filter by lock.
+        RwLock[] locks = new RwLock[64];
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new RwLock();
+        }
+        RwLock target = locks[0];
+        target.lockWrite();
+        Thread waiter = newStartedThread("waiter", () -> {
+            target.lockRead();
+            target.unlockRead();
+        });
+        waitForParked(target, waiter);
+        for (int i = 1; i < locks.length; i++) {
+            assertEquals(0, locks[i].getQueueLength());
+            assertFalse(locks[i].hasQueuedThreads());
+        }
+        assertEquals(1, target.getQueueLength());
+        target.unlockWrite();
+        awaitTermination(waiter);
+    }
+
+    @Test
+    void stateWordIsTheRawWord() {
+        RwLock lock = new RwLock();
+        lock.lockRead();
+        lock.lockRead();
+        assertEquals(2 * R, lock.stateWord());
+        lock.unlockRead();
+        lock.unlockRead();
+        lock.lockWrite();
+        assertEquals(W, lock.stateWord());
+        lock.unlockWrite();
+        lock.setStateWordForTesting(0x1234_5678_9ABC_DEF0L);
+        assertEquals(0x1234_5678_9ABC_DEF0L, lock.stateWord());
+        lock.setStateWordForTesting(0L);
+    }
+
+    // ------------------------------------------------------------------------------------ toString
+
+    private static final Pattern ID = Pattern.compile("RwLock@[0-9a-f]+");
+
+    @Test
+    void toStringDecodesTheWord() {
+        RwLock lock = new RwLock();
+        String id = lockId(lock);
+        assertEquals(id + "[unlocked, readers=0]", lock.toString());
+        assertTrue(ID.matcher(id).matches(), id);
+        lock.lockRead();
+        lock.lockRead();
+        assertEquals(id + "[no signal bits, readers=2]", lock.toString());
+        lock.unlockRead();
+        lock.unlockRead();
+        lock.lockUpgradable();
+        assertEquals(id + "[UPGRADABLE, readers=1]", lock.toString());
+        lock.unlockUpgradable();
+    }
+
+    @Test
+    void toStringShowsTheWriteOwnerByName() throws InterruptedException {
+        RwLock lock = new RwLock();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        Thread worker = newStartedThread("worker-3", () -> {
+            lock.lockWrite();
+            held.countDown();
+            await(checked);
+            lock.unlockWrite();
+        });
+        await(held);
+        String id = lockId(lock);
+        assertEquals(id + "[WRITER, readers=0, owner=worker-3]", lock.toString());
+        // The example of the issue: the owner's WRITER with WRITER_PARKED (set here by hand).
+        lock.setStateWordForTesting(W | WP);
+        assertEquals(id + "[WRITER|WRITER_PARKED, readers=0, owner=worker-3]", lock.toString());
+        lock.setStateWordForTesting(W);
+        checked.countDown();
+        awaitTermination(worker);
+        assertEquals(id + "[unlocked, readers=0]", lock.toString());
+    }
+
+    @Test
+    void toStringOfAWriterWaitingForReaders() throws InterruptedException {
+        RwLock lock = new RwLock();
+        lock.lockRead();
+        Thread writer = newStartedThread("writer", () -> {
+            lock.lockWrite();
+            lock.unlockWrite();
+        });
+        waitForParked(lock, writer);
+        // WRITER is claimed but not held: no owner yet.
+        assertEquals(lockId(lock) + "[WRITER|WRITER_PARKED, readers=1]", lock.toString());
+        lock.unlockRead();
+        awaitTermination(writer);
+    }
+
+    @Test
+    void toStringFlagsACorruptWord() {
+        RwLock lock = new RwLock();
+        lock.setStateWordForTesting(0xFFFFFFFFFFFFFFFEL);
+        String s = lock.toString();
+        assertTrue(s.startsWith(lockId(lock) + "[WRITER|WRITER_PARKED|UPGRADABLE, readers=2^60-1 (saturated)"), s);
+        assertTrue(s.contains("CORRUPT word=0xFFFFFFFFFFFFFFFE"), s);
+        lock.setStateWordForTesting(0L);
+        assertFalse(lock.toString().contains("CORRUPT"));
+    }
+
+    @Test
+    void namedLockShowsItsName() {
+        RwLock lock = RwLock.builder().name("routes").build();
+        assertEquals("routes", lock.getName());
+        assertEquals("RwLock(routes)@" + Integer.toHexString(System.identityHashCode(lock)) + "[unlocked, readers=0]",
+                lock.toString());
+        assertNull(new RwLock().getName());
+        assertNull(new RwLock(true).getName());
+    }
+
+    // ------------------------------------------------------------------------------- serialization
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T o) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
+
+    @Test
+    void serializationRoundTripGivesAnUnlockedLock() throws Exception {
+        RwLock unlocked = new RwLock();
+        RwLock copy = roundTrip(unlocked);
+        assertNotSame(unlocked, copy);
+        assertEquals(0L, copy.stateWord());
+        assertFalse(copy.isFair());
+
+        RwLock written = new RwLock(true);
+        written.lockWrite();
+        RwLock writtenCopy = roundTrip(written);
+        assertEquals(0L, writtenCopy.stateWord(), "a deserialized lock is unlocked");
+        assertNull(writtenCopy.writeOwner());
+        assertTrue(writtenCopy.isFair());
+        assertTrue(written.isWriteLockedByCurrentThread(), "serializing does not touch the original");
+        written.unlockWrite();
+
+        RwLock read = RwLock.builder().name("cache").build();
+        read.lockRead();
+        read.lockUpgradable();
+        RwLock readCopy = roundTrip(read);
+        assertEquals(0L, readCopy.stateWord());
+        assertEquals("cache", readCopy.getName());
+        assertEquals(2 * R | U, read.stateWord());
+        read.unlockUpgradable();
+        read.unlockRead();
+    }
+
+    @Test
+    void deserializedLockWorks() throws Exception {
+        RwLock lock = new RwLock();
+        lock.lockWrite();
+        RwLock copy = roundTrip(lock);
+        lock.unlockWrite();
+        copy.lockWrite();
+        assertTrue(copy.isWriteLockedByCurrentThread());
+        copy.downgrade();
+        assertTrue(copy.tryLockRead());
+        copy.unlockRead();
+        copy.unlockRead();
+        assertEquals(0L, copy.stateWord());
+        // Views are per instance, recreated after deserialization.
+        assertNotSame(lock.readLock(), copy.readLock());
+        copy.writeLock().lock();
+        assertTrue(copy.isWriteLockedByCurrentThread());
+        copy.writeLock().unlock();
+        assertEquals(0L, copy.stateWord());
+    }
+}
