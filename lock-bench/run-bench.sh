@@ -10,6 +10,9 @@
 # `-prof gc`. Environment:
 #   JAVA=/path/to/java   JVM that runs JMH and the forks (default: java on PATH)
 #   BUILD=1              rebuild target/benchmarks.jar first (it is built when missing)
+#   ROUNDS=N             run the profile's steps N times in turn (default 1) and pool the
+#                        rounds as extra forks: on a shared machine, bursts of other work then
+#                        hit every contender instead of a few
 #
 # Writes, for profile P:
 #   results/P.json            JMH results of all steps (histograms stripped to keep it small)
@@ -77,16 +80,21 @@ case "$profile" in
 esac
 
 start=$(date +%s)
+# Other work on the machine skews every number: say how busy it was.
+load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
 jsons=()
+rounds=${ROUNDS:-1}
+for round in $(seq 1 "$rounds"); do
 for step in "${steps[@]}"; do
   cls=${step%%|*}
   read -r -a opts <<< "${step#*|}"
-  out="$raw/$profile-$cls.json"
-  echo "== $profile: $cls ${opts[*]:-} ${common[*]:-} ${extra[*]:-}"
+  out="$raw/$profile-$cls-r$round.json"
+  echo "== $profile, round $round/$rounds: $cls ${opts[*]:-} ${common[*]:-} ${extra[*]:-}"
   "$java" -jar "$jar" "io\.github\.lockword\.bench\.$cls\." "${common[@]}" "${opts[@]}" "${extra[@]}" \
-      -rf json -rff "$out" 2>&1 | tee "$raw/$profile-$cls.log" | grep -E '^(# Run progress|Benchmark |[A-Z][A-Za-z]+\.[a-z]+[: ])' || true
-  [ -s "$out" ] || { echo "== $cls produced no results, see $raw/$profile-$cls.log" >&2; exit 1; }
+      -rf json -rff "$out" 2>&1 | tee "$raw/$profile-$cls-r$round.log" | grep -E '^(# Run progress|Benchmark |[A-Z][A-Za-z]+\.[a-z]+[: ])' || true
+  [ -s "$out" ] || { echo "== $cls produced no results, see $raw/$profile-$cls-r$round.log" >&2; exit 1; }
   jsons+=("$out")
+done
 done
 
 echo "== footprint"
@@ -99,8 +107,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 jvm=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p' | head -n1)
 python3 "$here/report/render.py" \
     --profile "$profile" \
-    --machine "${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr)" \
-    --command "lock-bench/run-bench.sh $profile${extra[*]:+ ${extra[*]}}" \
+    --machine "${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr); load average ${load_start} before the run" \
+    --command "$( [ "$rounds" = 1 ] || echo "ROUNDS=$rounds ")lock-bench/run-bench.sh $profile${extra[*]:+ ${extra[*]}}" \
     --footprint "$results/$profile-footprint.json" \
     --out-json "$results/$profile.json" \
     --out-md "$results/$profile.md" \

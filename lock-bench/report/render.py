@@ -89,6 +89,94 @@ def slim(raw):
     return r
 
 
+# Two-sided Student t quantiles for a 99.9% interval (JMH's default), by degrees of freedom.
+T999 = {1: 636.62, 2: 31.599, 3: 12.924, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041,
+        9: 4.781, 10: 4.587, 12: 4.318, 15: 4.073, 20: 3.850, 25: 3.725, 30: 3.646, 40: 3.551,
+        60: 3.460, 120: 3.373}
+
+
+def t999(df):
+    best = None
+    for k in sorted(T999):
+        if k <= df:
+            best = T999[k]
+    return best if best is not None else float("nan") if df < 1 else 3.291
+
+
+def percentiles_of(hist):
+    """JMH-style percentile table from [(value, count)] pairs."""
+    pairs = sorted(hist)
+    total = sum(c for _, c in pairs)
+    out = {}
+    for q in (0.0, 50.0, 90.0, 95.0, 99.0, 99.9, 99.99, 99.999, 99.9999, 100.0):
+        rank = max(1, math.ceil(total * q / 100.0))
+        acc = 0
+        for v, c in pairs:
+            acc += c
+            if acc >= rank:
+                out[f"{q}"] = v
+                break
+    return out
+
+
+def merge_metric(ms, mode):
+    """Pools the same metric from several runs as if each run were one more fork."""
+    ms = [m for m in ms if m]
+    if len(ms) <= 1:
+        return ms[0] if ms else None
+    out = dict(ms[0])
+    hist = [pair for m in ms for fork in (m.get("rawDataHistogram") or []) for it in fork for pair in it]
+    raw = [x for m in ms for fork in (m.get("rawData") or []) for x in fork]
+    if hist:
+        total = sum(c for _, c in hist)
+        mean = sum(v * c for v, c in hist) / total
+        out["score"] = mean
+        out["scorePercentiles"] = percentiles_of(hist)
+        out["scoreError"] = "NaN"
+        out["rawDataHistogram"] = [f for m in ms for f in (m.get("rawDataHistogram") or [])]
+    elif raw and mode != "sample":
+        n = len(raw)
+        mean = sum(raw) / n
+        err = float("nan")
+        if n > 1:
+            sd = math.sqrt(sum((x - mean) ** 2 for x in raw) / (n - 1))
+            err = t999(n - 1) * sd / math.sqrt(n)
+        out["score"] = mean
+        out["scoreError"] = err if not math.isnan(err) else "NaN"
+        out["scoreConfidence"] = [mean - err, mean + err] if not math.isnan(err) else [mean, mean]
+        out["rawData"] = [f for m in ms for f in (m.get("rawData") or [])]
+    else:
+        scores = sorted(m["score"] for m in ms)
+        out["score"] = scores[len(scores) // 2]
+        out["scoreError"] = "NaN"
+        keys = ms[0].get("scorePercentiles") or {}
+        out["scorePercentiles"] = {k: sorted(m["scorePercentiles"][k] for m in ms)[len(ms) // 2]
+                                   for k in keys if all(k in (m.get("scorePercentiles") or {}) for m in ms)}
+    return out
+
+
+def merge_rounds(raws):
+    """Results of the same benchmark and parameters from several rounds, pooled into one."""
+    groups = {}
+    for r in raws:
+        key = (r["benchmark"], r["mode"], json.dumps(r.get("params") or {}, sort_keys=True))
+        groups.setdefault(key, []).append(r)
+    merged = []
+    for rs in groups.values():
+        if len(rs) == 1:
+            merged.append(rs[0])
+            continue
+        mode = rs[0]["mode"]
+        m = dict(rs[0])
+        m["forks"] = sum(r.get("forks", 1) for r in rs)
+        m["primaryMetric"] = merge_metric([r["primaryMetric"] for r in rs], mode)
+        names = rs[0].get("secondaryMetrics") or {}
+        m["secondaryMetrics"] = {n: merge_metric([(r.get("secondaryMetrics") or {}).get(n) for r in rs], mode)
+                                 for n in names}
+        merged.append(m)
+    return merged
+
+
 def order_key(contender):
     return (ORDER.index(contender) if contender in ORDER else len(ORDER), contender)
 
@@ -333,7 +421,7 @@ class Report:
                 p99 = pct(p, "99.0")
                 rel = base_p99 / p99 if base_p99 and p99 else float("nan")
                 rows.append([f"`{c}`", fmt(pct(p, "50.0")), fmt(p99), fmt(pct(p, "99.9")),
-                             fmt(pct(p, "100.0")), f"{rel:.2f}×" if not math.isnan(rel) else "–",
+                             fmt(pct(p, "100.0")), fmt(rel) + "×" if not math.isnan(rel) else "–",
                              fmt(rd["score"]) if rd else "–"])
                 bars.append((c, rel, float("nan")))
             self.table(["contender", "writer p50", "writer p99", "writer p99.9", "writer max",
@@ -359,7 +447,7 @@ class Report:
                 rate = ns / (ns + nf) if ns + nf > 0 else float("nan")
                 p = w["scorePercentiles"] if w else {}
                 rows.append([f"`{c}`", f"{100 * rate:.2f}%" if not math.isnan(rate) else "?",
-                             fmt(ns, 4), fmt(nf, 4), fmt(pct(p, "50.0")), fmt(pct(p, "99.0")),
+                             f"{int(ns):,}", f"{int(nf):,}", fmt(pct(p, "50.0")), fmt(pct(p, "99.0")),
                              fmt(pct(p, "100.0"))])
             self.table(["contender", "success rate", "successes", "timeouts", "attempt p50 µs",
                         "attempt p99 µs", "attempt max µs"], rows)
@@ -423,7 +511,7 @@ class Report:
                 pa = pct(a.sec("writer")["scorePercentiles"], "99.0")
                 pb = pct(b.sec("writer")["scorePercentiles"], "99.0")
                 self.target("writer p99 under reader flood: rwlock ≤ rrwl",
-                            f"{fmt(pa)} vs {fmt(pb)} µs ({pb / pa:.2f}×)", pa <= pb)
+                            f"{fmt(pa)} vs {fmt(pb)} µs (rrwl/rwlock = {fmt(pb / pa)}×)", pa <= pb)
         if self.footprint:
             for r in self.footprint["rows"]:
                 if r["contender"] == "rwlock":
@@ -555,6 +643,7 @@ def main(argv):
     if not raws:
         print("render.py: no JMH results in " + ", ".join(args.inputs), file=sys.stderr)
         return 1
+    raws = merge_rounds(raws)
     results = [Result(r) for r in raws]
     footprint = None
     if args.footprint:
