@@ -1361,7 +1361,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
         /** A new unlocked lock. */
         public RwLock build() {
             Config c = new Config(name, fair, checked, trackHolds, listener, null, longHold.toNanos());
-            return new RwLock(c);
+            return c.instrumented() ? new InstrumentedRwLock(c) : new RwLock(c);
         }
     }
 }
