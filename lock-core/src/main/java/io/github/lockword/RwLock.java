@@ -834,6 +834,10 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
             if (trace == null) {
                 trace = Diagnostics.beginWait(this, op == GiveBack.UPGRADE ? LockMode.UPGRADE : LockMode.WRITE, s);
             }
+            FaultSeam seamBeforePark = config.seam;
+            if (seamBeforePark != null) {
+                seamBeforePark.pause(SeamPoint.WRITER_BEFORE_PARK, this);
+            }
             long r = ParkingLot.park(this, KEY_WRITER, new WriterPark(op), TOKEN_EXCLUSIVE, timed, deadline,
                     interruptible, config.seam);
             if (r >= 0 || r == ParkingLot.INVALID) {
@@ -851,6 +855,14 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
             int outcome = r == ParkingLot.TIMED_OUT ? TIMED_OUT : INTERRUPTED;
             Diagnostics.endWait(this, trace, outcome);
             return outcome;
+        }
+        if ((s & WP) != 0) {
+            // Our park found the readers gone (INVALID) after we had set WRITER_PARKED. The last reader
+            // saw WP and will clear it in its unpark callback, but that may not have run yet; if we
+            // returned with WP set, a downgrade would leave WRITER_PARKED without WRITER (0x12, then
+            // 0x02), which every slow path reports as corruption. Clear it now, under the WRITER
+            // queue's bucket lock like every other clear of WP; nobody is queued there but us.
+            unparkWriterQueue(config.seam);
         }
         Diagnostics.endWait(this, trace, ACQUIRED);
         return ACQUIRED;
@@ -878,6 +890,11 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
         }
         // The callback runs even if the writer already timed out and left: WRITER_PARKED is cleared
         // under the WRITER queue's bucket lock either way.
+        unparkWriterQueue(seam);
+    }
+
+    /** Wakes the WRITER queue's waiter, if any; the callback clears WRITER_PARKED under its bucket lock. */
+    private void unparkWriterQueue(FaultSeam seam) {
         ParkingLot.unparkOne(this, KEY_WRITER, (n, more, fair) -> {
             WORD.getAndBitwiseAnd(this, ~WP);
             return ParkingLot.TOKEN_NORMAL;

@@ -17,6 +17,12 @@ public enum SeamPoint {
      */
     LAST_READER_BEFORE_UNPARK,
 
+    /**
+     * In "wait for readers", after this writer (or upgrader) set WRITER_PARKED (or found it set) and
+     * before its park on the WRITER queue validates: readers that leave now make the park INVALID.
+     */
+    WRITER_BEFORE_PARK,
+
     /** A thread has been enqueued in the parking lot and is about to sleep (a notification). */
     PARKED
 }
