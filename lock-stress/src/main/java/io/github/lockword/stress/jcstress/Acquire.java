@@ -1,0 +1,93 @@
+package io.github.lockword.stress.jcstress;
+
+import io.github.lockword.RwLock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Timed and interruptible acquisitions for jcstress actors, which may not throw checked
+ * exceptions: each returns {@link #ACQUIRED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}.
+ */
+final class Acquire {
+
+    /** The lock was acquired. */
+    static final int ACQUIRED = 1;
+    /** A timed acquisition gave up. */
+    static final int TIMED_OUT = -1;
+    /** The acquisition threw InterruptedException. No jcstress test interrupts, so this is a bug. */
+    static final int INTERRUPTED = -2;
+
+    /**
+     * Long enough that a timeout against a holder that releases within microseconds means a
+     * stalled machine, short enough that a lost wake-up shows up as a result rather than a hang.
+     */
+    static final long PATIENT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private Acquire() {
+    }
+
+    static int tryWrite(RwLock lock, long nanos) {
+        try {
+            return lock.tryLockWrite(nanos, TimeUnit.NANOSECONDS) ? ACQUIRED : TIMED_OUT;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    static int tryRead(RwLock lock, long nanos) {
+        try {
+            return lock.tryLockRead(nanos, TimeUnit.NANOSECONDS) ? ACQUIRED : TIMED_OUT;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    static int tryUpgradable(RwLock lock, long nanos) {
+        try {
+            return lock.tryLockUpgradable(nanos, TimeUnit.NANOSECONDS) ? ACQUIRED : TIMED_OUT;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    static int tryUpgrade(RwLock lock, long nanos) {
+        try {
+            return lock.tryUpgrade(nanos, TimeUnit.NANOSECONDS) ? ACQUIRED : TIMED_OUT;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    static int writeInterruptibly(RwLock lock) {
+        try {
+            lock.lockWriteInterruptibly();
+            return ACQUIRED;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    static int readInterruptibly(RwLock lock) {
+        try {
+            lock.lockReadInterruptibly();
+            return ACQUIRED;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    static int upgradableInterruptibly(RwLock lock) {
+        try {
+            lock.lockUpgradableInterruptibly();
+            return ACQUIRED;
+        } catch (InterruptedException e) {
+            return INTERRUPTED;
+        }
+    }
+
+    /** Busy-waits about {@code spins} spin-wait hints: a cheap, unsynchronized delay. */
+    static void spin(int spins) {
+        for (int i = 0; i < spins; i++) {
+            Thread.onSpinWait();
+        }
+    }
+}
