@@ -291,16 +291,23 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
     }
 
     /**
-     * Releases a read lock (or an upgradable reader's share, which should use
-     * {@link #unlockUpgradable} instead).
+     * Releases a read lock. An upgradable holder releases with {@link #unlockUpgradable} (or first
+     * {@link #downgradeUpgradable}).
      *
-     * @throws IllegalMonitorStateException if no read lock is held; the word is unchanged
+     * @throws IllegalMonitorStateException if no read lock is held, or the only reader is the
+     *                                      upgradable holder; the word is unchanged
      */
     public void unlockRead() {
         long s = word;
         while (true) {
-            if ((s & READERS_MASK) == 0) {
+            final long readers = s & READERS_MASK;
+            if (readers == 0) {
                 throw misuse("unlockRead()", "no read lock is held");
+            }
+            if (readers == R && (s & U) != 0) {
+                // The only reader is the upgradable holder: taking its share would leave UPGRADABLE
+                // with no reader, a word no operation could ever release.
+                throw misuse("unlockRead()", "the only reader holds the upgradable lock; use unlockUpgradable()");
             }
             if (WORD.weakCompareAndSet(this, s, s - R)) {
                 break;
