@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -27,7 +30,12 @@ import org.junit.jupiter.api.function.Executable;
  * passes never waits that long); {@link #SHORT_DELAY_MS} is used for timeouts that are expected to
  * expire and for "is still blocked" checks; {@link #TIMEOUT_SLACK_MS} is how late a timed-out call
  * may return on a loaded two-core machine.
+ *
+ * <p>Every test runs under a {@link Timeout} in a separate thread, so a regression that turns an
+ * expected exception into a park of the test thread itself (which no interrupt can end) fails that
+ * test instead of hanging the suite.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class LockTestSupport {
 
     static final long LONG_DELAY_MS = 10_000;
@@ -241,6 +249,43 @@ abstract class LockTestSupport {
 
     static void await(CountDownLatch latch) throws InterruptedException {
         assertTrue(latch.await(LONG_DELAY_MS, MILLISECONDS), "latch not released within " + LONG_DELAY_MS + " ms");
+    }
+
+    /**
+     * A point where a thread spins (yielding) until the test opens it. Used in fault-seam pause points
+     * and listener callbacks, where a thread must not park through LockSupport (the lock relies on
+     * the permits).
+     */
+    static final class SpinGate {
+        private final AtomicBoolean reached = new AtomicBoolean();
+        private final AtomicBoolean open = new AtomicBoolean();
+
+        /**
+         * Called by the thread to hold: marks the gate reached and spins until it is opened (at most
+         * {@link #LONG_DELAY_MS}, so a failed test never leaves a thread spinning).
+         */
+        void pass() {
+            reached.set(true);
+            long deadline = System.nanoTime() + MILLISECONDS.toNanos(LONG_DELAY_MS);
+            while (!open.get()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("gate not opened within " + LONG_DELAY_MS + " ms");
+                }
+                Thread.yield();
+            }
+        }
+
+        boolean reached() {
+            return reached.get();
+        }
+
+        void awaitReached(String what) {
+            waitUntil(what, reached::get, () -> "");
+        }
+
+        void open() {
+            open.set(true);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lockword.seam.FaultSeam;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -89,6 +90,61 @@ class RwLockFairnessTest extends LockTestSupport {
         bargingDone.countDown();
         awaitTermination(writer);
         assertWord(0, lock);
+    }
+
+    /**
+     * Handoff, pinned down: the unlocker is held in the parking lot's delivery step (after it chose
+     * the waiters and ran the callback under the bucket lock, before the woken thread may run), and
+     * a barger tries then. With handoff the word already holds the woken thread's share; without it
+     * the lock would be free at that moment and the barger would get it.
+     */
+    @Test
+    void handoffIsCompleteBeforeTheWokenThreadCanRun() throws InterruptedException {
+        String[] unlocks = {"fair lock: unlockWrite", "default lock: unlockWriteFair", "fair lock: unlockUpgradable",
+            "default lock: unlockUpgradableFair"};
+        for (String how : unlocks) {
+            SpinGate delivering = new SpinGate();
+            FaultSeam seam = new FaultSeam() {
+                @Override
+                public void beforeUnpark(Object lock, Thread waiter) {
+                    if (!delivering.reached()) {
+                        delivering.pass();
+                    }
+                }
+            };
+            boolean upgradable = how.contains("Upgradable");
+            RwLock lock = FaultSeam.newLock("handoff", how.startsWith("fair"), seam);
+            Holder holder = new Holder("unlocker",
+                    upgradable ? lock::lockUpgradable : lock::lockWrite,
+                    () -> {
+                        switch (how) {
+                            case "fair lock: unlockWrite": lock.unlockWrite(); break;
+                            case "default lock: unlockWriteFair": lock.unlockWriteFair(); break;
+                            case "fair lock: unlockUpgradable": lock.unlockUpgradable(); break;
+                            default: lock.unlockUpgradableFair(); break;
+                        }
+                    });
+            AtomicBoolean acquired = new AtomicBoolean();
+            Thread waiter = newStartedThread("parked-writer", () -> {
+                lock.lockWrite();
+                acquired.set(true);
+                lock.unlockWrite();
+            });
+            waitForParked(lock, waiter);
+            Thread unlocking = newStartedThread("release", holder::release);
+            delivering.awaitReached("the unlocker to reach delivery");
+            try {
+                assertWord(W, lock);
+                assertFalse(acquired.get());
+                assertEquals(List.of(), bargeFromThirdThread(lock), how + ": a barger got in during the handoff");
+            } finally {
+                delivering.open();
+            }
+            awaitTermination(unlocking);
+            awaitTermination(waiter);
+            assertTrue(acquired.get(), how);
+            assertWord(0, lock);
+        }
     }
 
     @Test
@@ -208,8 +264,11 @@ class RwLockFairnessTest extends LockTestSupport {
             upgraders.add(t);
             waitForParked(lock, t);
         }
+        CountDownLatch readerIn = new CountDownLatch(1);
         Thread reader = newStartedThread("R3", () -> {
             lock.lockRead();
+            readerIn.countDown();
+            await(mayLeave);
             lock.unlockRead();
         });
         waitForParked(lock, reader);
@@ -218,10 +277,12 @@ class RwLockFairnessTest extends LockTestSupport {
         // U1 and R3 are handed their shares; U2 is skipped and stays queued.
         assertWord(2 * R | U | P, lock);
         await(firstIn);
+        await(readerIn);
         assertEquals("U1", first.get());
-        awaitTermination(reader);
+        assertWord(2 * R | U | P, lock);
         assertTrue(isQueuedOn(lock, upgraders.get(1)));
         mayLeave.countDown();
+        awaitTermination(reader);
         for (Thread t : upgraders) {
             awaitTermination(t);
         }

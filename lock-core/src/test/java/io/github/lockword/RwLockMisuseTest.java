@@ -275,15 +275,19 @@ class RwLockMisuseTest extends LockTestSupport {
     /** The write owner asking for the lock again would wait for itself: it gets an exception instead. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("ownerRequests")
-    void writeOwnerRequestingTheLockAgainThrowsInsteadOfDeadlocking(String name, Op op) {
+    void writeOwnerRequestingTheLockAgainThrowsInsteadOfDeadlocking(String name, Op op) throws InterruptedException {
         RwLock lock = new RwLock();
-        lock.lockWrite();
-        long start = System.nanoTime();
-        IllegalMonitorStateException e = assertMisuse(lock, on(lock, op));
-        assertTrue(elapsedMillisSince(start) < TIMEOUT_SLACK_MS, "the owner waited before failing");
-        assertTrue(lock.isWriteLockedByCurrentThread());
-        assertFalse(e.getMessage().isEmpty());
-        lock.unlockWrite();
+        // In a helper thread, so that a self-deadlock fails this test (bounded) instead of hanging it.
+        Thread owner = newStartedThread("owner", () -> {
+            lock.lockWrite();
+            long start = System.nanoTime();
+            IllegalMonitorStateException e = assertMisuse(lock, on(lock, op));
+            assertTrue(elapsedMillisSince(start) < TIMEOUT_SLACK_MS, "the owner waited before failing");
+            assertTrue(lock.isWriteLockedByCurrentThread());
+            assertFalse(e.getMessage().isEmpty());
+            lock.unlockWrite();
+        });
+        awaitTermination(owner);
         assertWord(0, lock);
     }
 

@@ -33,31 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 class StaleWriterParkedRegressionTest extends LockTestSupport {
 
-    /** A gate a thread spins at (not parking: the lock relies on LockSupport permits). */
-    static final class Gate {
-        private final AtomicBoolean reached = new AtomicBoolean();
-        private final AtomicBoolean open = new AtomicBoolean();
-
-        void pass() {
-            reached.set(true);
-            while (!open.get()) {
-                Thread.yield();
-            }
-        }
-
-        void awaitReached() {
-            waitUntil("a thread to reach the gate", reached::get, () -> "");
-        }
-
-        void open() {
-            open.set(true);
-        }
-    }
-
     @Test
     void writerWakingToNoReadersDoesNotKeepWriterParkedAndDowngradeLeavesAValidWord() throws InterruptedException {
-        Gate beforeWriterPark = new Gate();
-        Gate lastReaderBeforeUnpark = new Gate();
+        SpinGate beforeWriterPark = new SpinGate();
+        SpinGate lastReaderBeforeUnpark = new SpinGate();
         AtomicReference<Thread> writerThread = new AtomicReference<>();
         LockListener listener = new LockListener() {
             @Override
@@ -96,11 +75,11 @@ class StaleWriterParkedRegressionTest extends LockTestSupport {
             lock.unlockRead();
         });
         writerThread.set(writer);
-        beforeWriterPark.awaitReached();
+        beforeWriterPark.awaitReached("the writer to reach its park");
         assertWord(R | W | WP, lock);
 
         Thread lastReader = newStartedThread("T3-last-reader", lock::unlockRead); // step 3
-        lastReaderBeforeUnpark.awaitReached();
+        lastReaderBeforeUnpark.awaitReached("the last reader to reach H2");
         assertWord(W | WP, lock);
 
         try {
