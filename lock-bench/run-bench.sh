@@ -2,7 +2,8 @@
 # Runs a lock-bench profile and renders its report into lock-bench/results/.
 #
 #   lock-bench/run-bench.sh smoke   [JMH options...]   # ~2 minutes on 2 cores: is everything alive?
-#   lock-bench/run-bench.sh report  [JMH options...]   # ~12 minutes, 1 fork: the README's numbers
+#   lock-bench/run-bench.sh targets [JMH options...]   # ~4 minutes, 1 fork: just what issue 5's targets need
+#   lock-bench/run-bench.sh report  [JMH options...]   # ~10 minutes, 1 fork: every contender
 #   lock-bench/run-bench.sh full    [JMH options...]   # the whole matrix, 2 forks: about an hour
 #
 # Extra arguments go to every JMH invocation, after the profile's own, so they win:
@@ -26,8 +27,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 profile=${1:-}
 case "$profile" in
-  smoke|report|full) shift ;;
-  *) echo "usage: $0 smoke|report|full [JMH options...]" >&2; exit 2 ;;
+  smoke|targets|report|full) shift ;;
+  *) echo "usage: $0 smoke|targets|report|full [JMH options...]" >&2; exit 2 ;;
 esac
 extra=("$@")
 
@@ -54,6 +55,14 @@ case "$profile" in
       "WriterLatency|-p contender=rwlock,rrwl"
       "TimedWrite|-p contender=rwlock,rrwl -p work=10000"
       "CatalogBench|-p contender=rwlock,rrwl,chm -p mix=95:5"
+    )
+    ;;
+  targets)
+    common=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+    steps=(
+      "Uncontended|-p contender=rwlock,rrwl,stamped-rw,floor"
+      "Contended|-p contender=rwlock,rrwl,stamped-rw,floor -p mix=100:0,95:5,0:100 -p work=0,100"
+      "WriterLatency|-p contender=rwlock,rrwl"
     )
     ;;
   report)
