@@ -81,11 +81,16 @@ def num(x):
 
 
 def slim(raw):
-    """A copy without the sample histograms, which make SampleTime JSON huge."""
+    """A copy small enough to commit: without the sample histograms and without the per-percentile
+    secondary results of SampleTime ("p0.99", "writer:p0.99"), which repeat scorePercentiles."""
     r = json.loads(json.dumps(raw))
     r["primaryMetric"].pop("rawDataHistogram", None)
-    for m in (r.get("secondaryMetrics") or {}).values():
-        m.pop("rawDataHistogram", None)
+    sec = r.get("secondaryMetrics") or {}
+    for name in list(sec):
+        if name.split(":")[-1].startswith("p0.") or name.split(":")[-1] == "p1.00":
+            del sec[name]
+        else:
+            sec[name].pop("rawDataHistogram", None)
     return r
 
 
@@ -654,7 +659,7 @@ def main(argv):
     md = report.render()
     if args.out_json:
         with open(args.out_json, "w", encoding="utf-8") as f:
-            json.dump([slim(r) for r in raws], f, indent=1)
+            json.dump([slim(r) for r in raws], f, separators=(",", ":"))
             f.write("\n")
     if args.out_md:
         with open(args.out_md, "w", encoding="utf-8") as f:
