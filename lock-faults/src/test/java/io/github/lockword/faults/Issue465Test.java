@@ -150,10 +150,10 @@ class Issue465Test {
             assertWord(R, lock, "T1 lockRead");
 
             Actor<Boolean> t2 = Actor.of("T2", () -> lock.tryLockWrite(30, TimeUnit.MILLISECONDS));
-            Schedule.Gate parked = schedule.watch(PausePoint.PARKED, t2.thread());
+            Schedule.Gate parked = schedule.hold(PausePoint.PARKED, t2.thread());
             t2.start();
             parked.awaitArrival(STEP);
-            assertWord(W | WP | R, lock, "T2 parked");
+            assertWord(W | WP | R, lock, "T2 queued on the WRITER queue (held before its first sleep)");
 
             Actor<Void> t1 = Actor.<Void>of("T1", () -> {
                 lock.unlockRead();
@@ -161,6 +161,7 @@ class Issue465Test {
             }).start();
             h2.awaitArrival(STEP);
             assertWord(W | WP, lock, "T1 decremented and is held at H2");
+            parked.release(); // T2 sleeps until its deadline: nobody wakes it while T1 is held
 
             assertFalse(t2.join(STEP), "T2 times out while T1 is held");
             assertWord(0, lock, "T2 restored first");
@@ -184,7 +185,7 @@ class Issue465Test {
             Schedule.Gate h1 = schedule.hold(PausePoint.WRITER_TIMED_OUT_BEFORE_RESTORE);
             lock.lockRead();
             Actor<Boolean> t2 = Actor.of("T2", () -> lock.tryLockWrite(60, TimeUnit.MILLISECONDS));
-            Schedule.Gate t2Parked = schedule.watch(PausePoint.PARKED, t2.thread());
+            Schedule.Gate t2Parked = schedule.hold(PausePoint.PARKED, t2.thread());
             t2.start();
             t2Parked.awaitArrival(STEP);
             Actor<Boolean> t3 = Actor.of("T3", () -> {
@@ -194,10 +195,12 @@ class Issue465Test {
                 }
                 return got;
             });
-            Schedule.Gate t3Parked = schedule.watch(PausePoint.PARKED, t3.thread());
+            Schedule.Gate t3Parked = schedule.hold(PausePoint.PARKED, t3.thread());
             t3.start();
             t3Parked.awaitArrival(STEP);
-            assertWord(W | WP | R | LockState.PARKED, lock, "T3 parked behind T2's WRITER");
+            assertWord(W | WP | R | LockState.PARKED, lock, "T3 queued in MAIN behind T2's WRITER");
+            t3Parked.release();
+            t2Parked.release();
             h1.awaitArrival(STEP);
             lock.unlockRead();
             h1.release();

@@ -56,8 +56,11 @@ class Issue465UpgradeTest {
         return holder.submit(step).get(STEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** U holder and a plain reader in; the holder's tryUpgrade(30 ms) parks and times out. */
-    private Future<Boolean> upgradeThatTimesOut(Schedule schedule, RwLock lock, Schedule.Gate parked) throws Exception {
+    /**
+     * U holder and a plain reader in; the holder's tryUpgrade(30 ms) queues on the WRITER queue and
+     * is held there (by {@code parked}, a holding gate) before its first sleep; the caller releases it.
+     */
+    private Future<Boolean> upgradeThatTimesOut(RwLock lock, Schedule.Gate parked) throws Exception {
         on(() -> {
             lock.lockUpgradable();
             return null;
@@ -67,7 +70,7 @@ class Issue465UpgradeTest {
         assertWord(2 * R | U, lock, "and a plain reader");
         Future<Boolean> upgrade = holder.submit(() -> lock.tryUpgrade(30, TimeUnit.MILLISECONDS));
         parked.awaitArrival(STEP);
-        assertWord(W | WP | R, lock, "tryUpgrade swapped R|U for W, set WP and parked");
+        assertWord(W | WP | R, lock, "tryUpgrade swapped R|U for W, set WP and queued");
         return upgrade;
     }
 
@@ -77,7 +80,9 @@ class Issue465UpgradeTest {
         try (Schedule schedule = new Schedule()) {
             RwLock lock = mode.builder().schedule(schedule).build();
             Schedule.Gate h1 = schedule.hold(PausePoint.WRITER_TIMED_OUT_BEFORE_RESTORE);
-            Future<Boolean> upgrade = upgradeThatTimesOut(schedule, lock, schedule.watch(PausePoint.PARKED));
+            Schedule.Gate parked = schedule.hold(PausePoint.PARKED);
+            Future<Boolean> upgrade = upgradeThatTimesOut(lock, parked);
+            parked.release();
 
             h1.awaitArrival(STEP);
             assertWord(mode == Mode.FAULTY ? W | WP | R : W | R, lock, "timed out, held at H1");
@@ -113,7 +118,9 @@ class Issue465UpgradeTest {
         try (Schedule schedule = new Schedule()) {
             RwLock lock = Mode.FAULTY.builder().detectCorruption(true).schedule(schedule).build();
             Schedule.Gate h1 = schedule.hold(PausePoint.WRITER_TIMED_OUT_BEFORE_RESTORE);
-            Future<Boolean> upgrade = upgradeThatTimesOut(schedule, lock, schedule.watch(PausePoint.PARKED));
+            Schedule.Gate parked = schedule.hold(PausePoint.PARKED);
+            Future<Boolean> upgrade = upgradeThatTimesOut(lock, parked);
+            parked.release();
             h1.awaitArrival(STEP);
             lock.unlockRead();
             h1.release();
@@ -130,7 +137,8 @@ class Issue465UpgradeTest {
         try (Schedule schedule = new Schedule()) {
             RwLock lock = mode.builder().schedule(schedule).build();
             Schedule.Gate h2 = schedule.hold(PausePoint.LAST_READER_BEFORE_UNPARK);
-            Future<Boolean> upgrade = upgradeThatTimesOut(schedule, lock, schedule.watch(PausePoint.PARKED));
+            Schedule.Gate parked = schedule.hold(PausePoint.PARKED);
+            Future<Boolean> upgrade = upgradeThatTimesOut(lock, parked);
 
             Actor<Void> reader = Actor.<Void>of("reader", () -> {
                 lock.unlockRead();
@@ -138,6 +146,7 @@ class Issue465UpgradeTest {
             }).start();
             h2.awaitArrival(STEP);
             assertWord(W | WP, lock, "the other reader decremented and is held at H2");
+            parked.release(); // the upgrader sleeps until its deadline: its waker is held
             assertFalse(upgrade.get(STEP.toMillis(), TimeUnit.MILLISECONDS), "tryUpgrade timed out");
             assertWord(R | U, lock, "the upgrader restored its R|U first");
             h2.release();

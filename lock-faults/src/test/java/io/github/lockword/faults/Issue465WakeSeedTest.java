@@ -37,10 +37,10 @@ class Issue465WakeSeedTest {
 
             lock.lockRead();                                                    // T1
             Actor<Boolean> t2 = Actor.of("T2", () -> lock.tryLockWrite(40, TimeUnit.MILLISECONDS));
-            Schedule.Gate t2Parked = schedule.watch(PausePoint.PARKED, t2.thread());
+            Schedule.Gate t2Parked = schedule.hold(PausePoint.PARKED, t2.thread());
             t2.start();
             t2Parked.awaitArrival(STEP);
-            assertWord(W | WP | R, lock, "T2 claimed W and waits for T1");
+            assertWord(W | WP | R, lock, "T2 claimed W and waits for T1 (held before its first sleep)");
 
             Actor<Boolean> t3 = Actor.of("T3", () -> {
                 if (writer) {
@@ -60,6 +60,7 @@ class Issue465WakeSeedTest {
             t3.start();
             t3Parked.awaitArrival(STEP);
             assertWord(W | WP | R | P, lock, "T3 parked in MAIN behind T2's W");
+            t2Parked.release();
 
             assertFalse(t2.join(STEP), "T2 times out and gives W back, waking MAIN");
             lock.unlockRead();                                                  // the lock is free now
