@@ -19,9 +19,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The reproduction demo of parking_lot issue 465: schedule A of DESIGN.md section 4 on the faulty
- * and on the fixed lock, word by word; then an unscripted load on both; then what happened, in
- * plain words. Exits 0 when everything came out as expected, 1 when something did not, 2 when
- * something unexpected was thrown.
+ * and on the fixed lock, word by word; lock-core's watchdog on both; then an unscripted load on
+ * both; then what happened, in plain words. Exits 0 when everything came out as expected, 1 when
+ * something did not, 2 when something unexpected was thrown.
+ *
+ * <p>The load runs in a child JVM started with {@code -Xint} (same JDK, same class or module path):
+ * compiled by C2, the faulty give-back's window is a few nanoseconds and the unscripted race on two
+ * cores takes anywhere from seconds to minutes; interpreted, it shows up within a second or two.
+ * The lock's steps are the same either way, and nothing is injected.
  *
  * <p>Usage: {@code Demo [loadMillis]} (default 3000: how long the load runs on both locks at once; it
  * goes on, up to 20 s, until the faulty lock has corrupted at least once).
