@@ -57,7 +57,9 @@ status=0
 # jcstress writes its result blob into the working directory: run it from the results directory.
 # The console shows only failures and progress totals; the whole output goes to the log.
 set +e
-(cd "$out" && "$java" -jar "$jar" "${mode_args[@]}" -r "$out/html" "$@") 2>&1 | tee "$log" \
+# --enable-native-access: jcstress's JNA (CPU affinity) otherwise makes JDK 24+ warn in every fork.
+(cd "$out" && "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" "${mode_args[@]}" \
+   -jvmArgsPrepend "--enable-native-access=ALL-UNNAMED" -r "$out/html" "$@") 2>&1 | tee "$log" \
   | grep --line-buffered -E '^\s*\[(FAILED|ERROR)\]|^\s*\(Results:|FATAL'
 statuses=("${PIPESTATUS[@]}")
 set -e
