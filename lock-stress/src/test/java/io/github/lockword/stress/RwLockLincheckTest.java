@@ -122,7 +122,8 @@ class RwLockLincheckTest {
      * near-zero-timeout upgrade, each followed by a check of the word. Random scenarios rarely
      * contain those pairs, and the corrupting interleaving needs four well-placed thread switches
      * (one of them after the writer's spin loop), so these scenarios get many more invocations
-     * than the random ones.
+     * than the random ones. (Lincheck finds the faulty locks' corruption here within 100
+     * invocations; the fixed lock gets 50 times that.)
      */
     static ModelCheckingOptions raceModelChecking() {
         return new ModelCheckingOptions()
