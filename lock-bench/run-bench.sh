@@ -63,6 +63,7 @@ case "$profile" in
       "Uncontended|-p contender=rwlock,rrwl,stamped-rw,floor"
       "Contended|-p contender=rwlock,rrwl,stamped-rw,floor -p mix=100:0,95:5,0:100 -p work=0,100"
       "WriterLatency|-p contender=rwlock,rrwl"
+      "WriterLatency|-p contender=rwlock,rrwl -tg 1,1"
     )
     ;;
   report)
@@ -71,6 +72,7 @@ case "$profile" in
       "Uncontended|"
       "Contended|-p contender=rwlock,rwlock-fair,rrwl,stamped-rw,stamped-opt,synchronized,floor -p work=0,100"
       "WriterLatency|"
+      "WriterLatency|-tg 1,1"
       "TimedWrite|-p work=10000"
       "CatalogBench|-p mix=95:5"
     )
@@ -82,6 +84,7 @@ case "$profile" in
       "Contended|"
       "ReadersWriters|"
       "WriterLatency|"
+      "WriterLatency|-tg 1,1"
       "TimedWrite|"
       "CatalogBench|"
     )
@@ -94,14 +97,16 @@ load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
 jsons=()
 rounds=${ROUNDS:-1}
 for round in $(seq 1 "$rounds"); do
+n=0
 for step in "${steps[@]}"; do
   cls=${step%%|*}
   read -r -a opts <<< "${step#*|}"
-  out="$raw/$profile-$cls-r$round.json"
+  n=$((n + 1))
+  out="$raw/$profile-$n-$cls-r$round.json"
   echo "== $profile, round $round/$rounds: $cls ${opts[*]:-} ${common[*]:-} ${extra[*]:-}"
   "$java" -jar "$jar" "io\.github\.lockword\.bench\.$cls\." "${common[@]}" "${opts[@]}" "${extra[@]}" \
-      -rf json -rff "$out" 2>&1 | tee "$raw/$profile-$cls-r$round.log" | grep -E '^(# Run progress|Benchmark |[A-Z][A-Za-z]+\.[a-z]+[: ])' || true
-  [ -s "$out" ] || { echo "== $cls produced no results, see $raw/$profile-$cls-r$round.log" >&2; exit 1; }
+      -rf json -rff "$out" 2>&1 | tee "${out%.json}.log" | grep -E '^(# Run progress|Benchmark |[A-Z][A-Za-z]+\.[a-z]+[: ])' || true
+  [ -s "$out" ] || { echo "== $cls produced no results, see ${out%.json}.log" >&2; exit 1; }
   jsons+=("$out")
 done
 done

@@ -58,6 +58,8 @@ class Result:
         self.mode = raw["mode"]
         self.params = dict(raw.get("params") or {})
         self.contender = self.params.pop("contender", "?")
+        # The thread count (-t, or the sum of -tg) is part of what was measured.
+        self.params["threads"] = str(raw.get("threads", "?"))
         pm = raw["primaryMetric"]
         self.score = pm["score"]
         self.error = num(pm.get("scoreError"))
@@ -164,7 +166,7 @@ def merge_rounds(raws):
     """Results of the same benchmark and parameters from several rounds, pooled into one."""
     groups = {}
     for r in raws:
-        key = (r["benchmark"], r["mode"], json.dumps(r.get("params") or {}, sort_keys=True))
+        key = (r["benchmark"], r["mode"], r.get("threads"), json.dumps(r.get("params") or {}, sort_keys=True))
         groups.setdefault(key, []).append(r)
     merged = []
     for rs in groups.values():
@@ -431,7 +433,8 @@ class Report:
                 bars.append((c, rel, float("nan")))
             self.table(["contender", "writer p50", "writer p99", "writer p99.9", "writer max",
                         "p99 vs RRWL", "reader mean µs"], rows)
-            self.panels.append(("Writer p99 under reader flood (RRWL p99 / p99)", bars))
+            readers = int(dict(params).get("threads", "2")) - 1
+            self.panels.append((f"Writer p99, {readers} readers + 1 writer (RRWL p99 / p99)", bars))
 
     def timed_write(self):
         rs = self.by_class("TimedWrite")
@@ -515,7 +518,8 @@ class Report:
             if a and b and a.sec("writer") and b.sec("writer"):
                 pa = pct(a.sec("writer")["scorePercentiles"], "99.0")
                 pb = pct(b.sec("writer")["scorePercentiles"], "99.0")
-                self.target("writer p99 under reader flood: rwlock ≤ rrwl",
+                self.target(f"writer p99 under reader flood ({int(a.params['threads']) - 1} readers + 1 writer): "
+                            "rwlock ≤ rrwl",
                             f"{fmt(pa)} vs {fmt(pb)} µs (rrwl/rwlock = {fmt(pb / pa)}×)", pa <= pb)
         if self.footprint:
             for r in self.footprint["rows"]:
