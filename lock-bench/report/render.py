@@ -270,9 +270,10 @@ class Report:
     def line(self, s=""):
         self.md.append(s)
 
-    def table(self, header, rows):
+    def table(self, header, rows, left=(0,)):
+        """A Markdown table; columns in `left` are left-aligned, the others (numbers) right."""
         self.line("| " + " | ".join(header) + " |")
-        self.line("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
+        self.line("|" + "|".join("---" if i in left else "---:" for i in range(len(header))) + "|")
         for row in rows:
             self.line("| " + " | ".join(row) + " |")
         self.line()
@@ -470,7 +471,7 @@ class Report:
         self.line()
         rows = [[f"`{r['contender']}`", str(r["shallow"]), str(r["reachable"]), str(r["perInstance"]),
                  r["description"]] for r in self.footprint["rows"]]
-        self.table(["contender", "shallow", "reachable", "per instance", "what"], rows)
+        self.table(["contender", "shallow", "reachable", "per instance", "what"], rows, left=(0, 4))
 
     # -- targets --------------------------------------------------------------------------------
 
@@ -532,7 +533,7 @@ class Report:
             return
         self.line("## Targets")
         self.line()
-        self.table(["target", "measured", "verdict"], [list(t) for t in self.targets])
+        self.table(["target", "measured", "verdict"], [list(t) for t in self.targets], left=(0, 2))
 
     def render(self):
         self.header()
