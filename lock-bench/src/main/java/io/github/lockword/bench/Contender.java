@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
@@ -152,7 +153,7 @@ public abstract class Contender {
         private final Lock readLock;
         private final Lock writeLock;
 
-        ViewPair(String name, java.util.concurrent.locks.ReadWriteLock rw) {
+        ViewPair(String name, ReadWriteLock rw) {
             this(name, rw, rw.readLock(), rw.writeLock());
         }
 
