@@ -882,7 +882,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
      */
     private void giveBack(long prev, GiveBack op) {
         FaultSeam seam = config.seam;
-        long delta = seam == null ? prev - W : seam.giveBackDelta(op, prev);
+        long delta = seam == null ? FaultSeam.fixedGiveBackDelta(prev) : seam.giveBackDelta(op, prev);
         final long before = (long) WORD.getAndAdd(this, delta);
         if ((before & P) != 0) {
             wake(seam == null ? prev : seam.wakeSeedAfterGiveBack(op, prev), CLEAR_PARKED_IF_LAST, false);
