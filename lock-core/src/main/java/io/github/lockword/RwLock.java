@@ -298,8 +298,17 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
      *                                      upgradable holder; the word is unchanged
      */
     public void unlockRead() {
-        long s = word;
+        // First guess the word without reading it: the caller is the only reader and no flag is set
+        // (the uncontended case). A CAS whose expected value comes from a load of the same word
+        // waits for that load; a guess lets it issue at once. A wrong guess changes nothing, and
+        // its witness is checked like any read of the word before the next attempt.
+        long s = R;
         while (true) {
+            final long witness = (long) WORD.compareAndExchange(this, s, s - R);
+            if (witness == s) {
+                break;
+            }
+            s = witness;
             final long readers = s & READERS_MASK;
             if (readers == 0) {
                 throw misuse("unlockRead()", "no read lock is held");
@@ -309,10 +318,6 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
                 // with no reader, a word no operation could ever release.
                 throw misuse("unlockRead()", "the only reader holds the upgradable lock; use unlockUpgradable()");
             }
-            if (WORD.weakCompareAndSet(this, s, s - R)) {
-                break;
-            }
-            s = word;
         }
         if ((s & (READERS_MASK | WP)) == (R | WP)) {
             wakeWriter();
