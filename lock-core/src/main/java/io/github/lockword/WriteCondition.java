@@ -14,7 +14,9 @@ import java.util.concurrent.locks.Condition;
  * released in the park's before-sleep step, after the waiter is enqueued, so a signal sent by the
  * next holder of the lock cannot be missed. A waiter that was signalled always returns as
  * signalled, even if its time ran out or it was interrupted at the same moment (then its interrupt
- * status stays set).
+ * status stays set), and even if it got the write lock back only after its deadline: then
+ * {@code await(time, unit)} and {@code awaitUntil} return true, and {@code awaitNanos} returns the
+ * time left, which may be zero or negative (as the JDK's conditions do).
  */
 final class WriteCondition implements Condition {
 
@@ -73,33 +75,58 @@ final class WriteCondition implements Condition {
 
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        requireOwner("awaitNanos()");
-        long start = System.nanoTime();
-        long nanos = Math.max(0L, nanosTimeout);
-        // Saturate so a huge timeout cannot overflow the deadline.
-        long deadline = nanos >= Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
-        long r = awaitCore("awaitNanos()", true, deadline, true);
-        if (r == ParkingLot.INTERRUPTED) {
-            throw new InterruptedException();
-        }
-        long remaining = deadline - System.nanoTime();
-        // As ReentrantLock's conditions: never report more time left than was given.
-        return remaining <= nanosTimeout ? remaining : Long.MIN_VALUE;
+        return timedAwait("awaitNanos()", nanosTimeout).remainingNanos;
     }
 
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return awaitNanos(unit.toNanos(time)) > 0;
+        return timedAwait("await(time, unit)", unit.toNanos(time)).signalled;
     }
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         long millis = deadline.getTime() - System.currentTimeMillis();
-        return awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis)) > 0;
+        return timedAwait("awaitUntil()", TimeUnit.MILLISECONDS.toNanos(millis)).signalled;
+    }
+
+    /**
+     * The outcome of a timed wait. {@code signalled} comes from the park itself, never from the
+     * clock: a waiter that was signalled just before its deadline, and then waited past it for the
+     * write lock, was still signalled (the signal was used up on it), as with
+     * {@code ReentrantReadWriteLock}'s conditions.
+     */
+    private static final class TimedOutcome {
+        final boolean signalled;
+        final long remainingNanos;
+
+        TimedOutcome(boolean signalled, long remainingNanos) {
+            this.signalled = signalled;
+            this.remainingNanos = remainingNanos;
+        }
+    }
+
+    private TimedOutcome timedAwait(String op, long nanosTimeout) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long deadline = deadline(System.nanoTime(), Math.max(0L, nanosTimeout));
+        long r = awaitCore(op, true, deadline, true);
+        if (r == ParkingLot.INTERRUPTED) {
+            throw new InterruptedException();
+        }
+        // Time left, measured as the JDK does: it may be <= 0 for a signalled waiter that got the
+        // write lock back late. Wrap-safe: only differences of nanoTime values are compared.
+        return new TimedOutcome(r != ParkingLot.TIMED_OUT, deadline - System.nanoTime());
+    }
+
+    /**
+     * The deadline {@code nanos} after {@code now}, in {@link System#nanoTime()} terms. It may wrap
+     * past {@code Long.MAX_VALUE}: callers only ever compute {@code deadline - now}, which stays
+     * right for any {@code nanos} in {@code [0, Long.MAX_VALUE]} and any sign of {@code now}.
+     */
+    static long deadline(long now, long nanos) {
+        return now + nanos;
     }
 
     @Override
