@@ -84,6 +84,8 @@ final class ParkingLot {
         Waiter next;
         /** Set under the bucket lock when an unparker removed this waiter from its queue. */
         boolean dequeued;
+        /** unparkFilter's choice between its two passes; false outside the bucket lock. */
+        boolean chosen;
         /** Written by the unparker before {@link #unparked}; read by the waiter after it. */
         long unparkToken;
         /** The waiter's own flag: it sleeps until this is true (or its time runs out). */
@@ -129,8 +131,16 @@ final class ParkingLot {
         private volatile int locked;
         Waiter head;
         Waiter tail;
-        /** System.nanoTime() after which the next unpark is fair; guarded by the bucket lock. */
+        /**
+         * System.nanoTime() after which the next unpark is fair; guarded by the bucket lock. Starts at
+         * the bucket's creation, not at 0: nanoTime may be negative, and only differences of
+         * nanoTime values are meaningful.
+         */
         long fairAtNanos;
+
+        Bucket(long nowNanos) {
+            this.fairAtNanos = nowNanos;
+        }
 
         void lock() {
             if (!LOCKED.compareAndSet(this, 0, 1)) {
@@ -192,7 +202,10 @@ final class ParkingLot {
 
         /** Eventual fairness: true about once every 0.5 ms, at a uniformly random point. */
         boolean beFair() {
-            long now = System.nanoTime();
+            return beFair(System.nanoTime());
+        }
+
+        boolean beFair(long now) {
             if (now - fairAtNanos >= 0) {
                 fairAtNanos = now + ThreadLocalRandom.current().nextLong(1_000_000L);
                 return true;
@@ -205,8 +218,9 @@ final class ParkingLot {
     private static final Bucket[] TABLE = new Bucket[1 << TABLE_BITS];
 
     static {
+        long now = System.nanoTime();
         for (int i = 0; i < TABLE.length; i++) {
-            TABLE[i] = new Bucket();
+            TABLE[i] = new Bucket(now);
         }
         // JDK-8074773: load LockSupport before anything can park, so no class loading happens
         // between "I am enqueued" and park().
@@ -250,7 +264,16 @@ final class ParkingLot {
         if (!valid) {
             return INVALID;
         }
-        callbacks.beforeSleep();
+        try {
+            callbacks.beforeSleep();
+        } catch (Throwable t) {
+            // Never leave an orphan in the queue: it would swallow the next unpark and keep the
+            // thread and the lock reachable. Leave as a timed-out waiter does (its callback runs
+            // under the bucket lock); if an unparker already took us, its token is ours and is lost
+            // with the throw, which only a broken lock can cause (see WriteCondition).
+            leaveQueue(bucket, me, callbacks, TIMED_OUT);
+            throw t;
+        }
         if (seam != null) {
             seam.pause(SeamPoint.PARKED, lock);
         }
@@ -344,7 +367,8 @@ final class ParkingLot {
 
     /**
      * Wakes the first waiter of (lock, key). The callback runs under the bucket lock even when no
-     * waiter was found.
+     * waiter was found. The queue changes only after the callback returned: if it throws, no waiter
+     * was taken and the exception propagates.
      */
     static void unparkOne(Object lock, int key, UnparkCallback callback, FaultSeam seam) {
         Bucket bucket = bucket(lock, key);
@@ -356,14 +380,16 @@ final class ParkingLot {
             for (Waiter w = bucket.head; w != null; prev = w, w = w.next) {
                 if (w.lock == lock && w.key == key) {
                     found = w;
-                    bucket.unlink(prev, w);
-                    w.dequeued = true;
                     break;
                 }
             }
-            boolean more = found != null && bucket.hasWaiter(lock, key);
+            boolean more = found != null && hasWaiterAfter(found, lock, key);
             boolean fair = found != null && bucket.beFair();
             token = callback.onUnpark(found == null ? 0 : 1, more, fair);
+            if (found != null) {
+                bucket.unlink(prev, found);
+                found.dequeued = true;
+            }
         } finally {
             bucket.unlock();
         }
@@ -372,47 +398,82 @@ final class ParkingLot {
         }
     }
 
+    private static boolean hasWaiterAfter(Waiter w, Object lock, int key) {
+        for (Waiter n = w.next; n != null; n = n.next) {
+            if (n.lock == lock && n.key == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Walks the waiters of (lock, key) in FIFO order asking {@code filter}; wakes those it chose with
      * the token returned by {@code callback}, which runs under the bucket lock before anyone wakes.
+     * The queue changes only after the callback returned: if the filter or the callback throws, no
+     * waiter was taken and the exception propagates.
      */
     static void unparkFilter(Object lock, int key, UnparkFilter filter, UnparkCallback callback, FaultSeam seam) {
         Bucket bucket = bucket(lock, key);
         Waiter chosenHead = null;
-        Waiter chosenTail = null;
         int count = 0;
         long token;
         bucket.lock();
         try {
+            // Pass 1: choose, without touching the queue.
+            int matching = 0;
+            boolean stopped = false;
+            for (Waiter w = bucket.head; w != null; w = w.next) {
+                if (w.lock != lock || w.key != key) {
+                    continue;
+                }
+                matching++;
+                if (stopped) {
+                    continue;
+                }
+                int op;
+                try {
+                    op = filter.decide(w.parkToken);
+                } catch (RuntimeException | Error e) {
+                    clearChosen(bucket);
+                    throw e;
+                }
+                if (op == STOP) {
+                    stopped = true;
+                } else if (op == UNPARK) {
+                    w.chosen = true;
+                    count++;
+                }
+            }
+            boolean fair = count > 0 && bucket.beFair();
+            try {
+                token = callback.onUnpark(count, matching > count, fair);
+            } catch (RuntimeException | Error e) {
+                clearChosen(bucket);
+                throw e;
+            }
+            // Pass 2: take the chosen waiters out, in order, onto a private list.
+            Waiter chosenTail = null;
             Waiter prev = null;
             Waiter w = bucket.head;
-            while (w != null) {
+            while (w != null && count > 0) {
                 Waiter next = w.next;
-                if (w.lock == lock && w.key == key) {
-                    int op = filter.decide(w.parkToken);
-                    if (op == STOP) {
-                        break;
+                if (w.chosen) {
+                    bucket.unlink(prev, w);
+                    w.chosen = false;
+                    w.dequeued = true;
+                    if (chosenTail == null) {
+                        chosenHead = w;
+                    } else {
+                        chosenTail.next = w;
                     }
-                    if (op == UNPARK) {
-                        bucket.unlink(prev, w);
-                        w.dequeued = true;
-                        if (chosenTail == null) {
-                            chosenHead = w;
-                        } else {
-                            chosenTail.next = w;
-                        }
-                        chosenTail = w;
-                        count++;
-                        w = next;
-                        continue;
-                    }
+                    chosenTail = w;
+                    count--;
+                } else {
+                    prev = w;
                 }
-                prev = w;
                 w = next;
             }
-            boolean more = bucket.hasWaiter(lock, key);
-            boolean fair = count > 0 && bucket.beFair();
-            token = callback.onUnpark(count, more, fair);
         } finally {
             bucket.unlock();
         }
@@ -422,6 +483,13 @@ final class ParkingLot {
             w.next = null;
             deliver(w, token, seam);
             w = next;
+        }
+    }
+
+    /** Forgets a half-made choice of unparkFilter; under the bucket lock. */
+    private static void clearChosen(Bucket bucket) {
+        for (Waiter w = bucket.head; w != null; w = w.next) {
+            w.chosen = false;
         }
     }
 
