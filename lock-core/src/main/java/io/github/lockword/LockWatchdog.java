@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Watches registered {@link RwLock}s from its own daemon thread and reports what a cycle-based
@@ -90,6 +91,8 @@ public final class LockWatchdog implements AutoCloseable {
     private static final Consumer<LockReport> LOG_HANDLER = r -> LOG.log(System.Logger.Level.WARNING, r.toString());
 
     private final long periodNanos;
+    /** System::nanoTime, or a shifted clock in tests: its origin is arbitrary and may be negative. */
+    private final LongSupplier clock;
     private final long ownerlessNanos;
     private final long holdNanos;
     private final long waitNanos;
@@ -108,6 +111,7 @@ public final class LockWatchdog implements AutoCloseable {
 
     private LockWatchdog(Builder b) {
         this.periodNanos = b.period.toNanos();
+        this.clock = b.clock;
         this.ownerlessNanos = b.ownerless.toNanos();
         this.holdNanos = b.hold.toNanos();
         this.waitNanos = b.wait.toNanos();
@@ -129,8 +133,15 @@ public final class LockWatchdog implements AutoCloseable {
         private Duration wait = Duration.ofSeconds(5);
         private Consumer<? super LockReport> handler = LOG_HANDLER;
         private String threadName = "lockword-watchdog";
+        private LongSupplier clock = System::nanoTime;
 
         private Builder() {
+        }
+
+        /** Tests only: the watchdog's nanoTime source (e.g. System.nanoTime shifted to negative values). */
+        Builder clock(LongSupplier nanoClock) {
+            this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
         }
 
         /** How often the registered locks are scanned (default 1 s). */
@@ -304,8 +315,10 @@ public final class LockWatchdog implements AutoCloseable {
     /** What the watchdog remembers of one lock between scans. Never references the lock. */
     private static final class Track {
         boolean corruptReported;
-        /** When the current ownerless episode began (nanoTime), or -1. */
-        long ownerlessSince = -1;
+        /** Whether an ownerless episode is being timed (nanoTime has no spare value for "none"). */
+        boolean ownerless;
+        /** When the current ownerless episode began (nanoTime); meaningful only while {@link #ownerless}. */
+        long ownerlessSince;
         long ownerlessWord;
         boolean ownerlessReported;
         /** Untracked locks: the write owner seen by consecutive scans, and since when. */
@@ -340,7 +353,7 @@ public final class LockWatchdog implements AutoCloseable {
     }
 
     private void run() {
-        long nextScan = System.nanoTime() + periodNanos;
+        long nextScan = clock.getAsLong() + periodNanos;
         while (!closed) {
             Notice n;
             while ((n = notices.poll()) != null && !closed) {
@@ -350,10 +363,10 @@ public final class LockWatchdog implements AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "lockword watchdog: reporting corruption of " + n.lock + " failed", x);
                 }
             }
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - nextScan >= 0) {
                 scanAll();
-                nextScan = System.nanoTime() + periodNanos;
+                nextScan = clock.getAsLong() + periodNanos;
             } else {
                 LockSupport.parkNanos(this, nextScan - now);
             }
@@ -372,7 +385,7 @@ public final class LockWatchdog implements AutoCloseable {
         t.corruptReported = true;
         List<LockReport.Finding> f = new ArrayList<>(1);
         f.add(corruptFinding(n.word, "a lock operation found it"));
-        deliver(n.lock, n.word, f, System.nanoTime(), t);
+        deliver(n.lock, n.word, f, clock.getAsLong(), t);
     }
 
     private void scanAll() {
@@ -397,7 +410,7 @@ public final class LockWatchdog implements AutoCloseable {
     }
 
     private void scan(RwLock lock, Track t) {
-        final long now = System.nanoTime();
+        final long now = clock.getAsLong();
         final long s = lock.stateWord();
         final boolean valid = LockState.isValid(s);
         List<LockReport.Finding> findings = new ArrayList<>(2);
@@ -434,7 +447,8 @@ public final class LockWatchdog implements AutoCloseable {
         boolean readersMayHold = valid && unknownReaders > 0 && unknownReaders <= Integer.MAX_VALUE;
         if (!parked.isEmpty() && !writerHolds && !upgradableHolds && !readersMayHold) {
             long masked = s & ~LockState.PARKED;
-            if (t.ownerlessSince < 0 || t.ownerlessWord != masked) {
+            if (!t.ownerless || t.ownerlessWord != masked) {
+                t.ownerless = true;
                 t.ownerlessSince = now;
                 t.ownerlessWord = masked;
                 t.ownerlessReported = false;
@@ -444,7 +458,7 @@ public final class LockWatchdog implements AutoCloseable {
                         ownerlessDetail(s, parked, owner, uh, now - t.ownerlessSince, now)));
             }
         } else {
-            t.ownerlessSince = -1;
+            t.ownerless = false;
             t.ownerlessReported = false;
         }
 
