@@ -407,7 +407,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
             return true;
         }
         if (nanos <= 0) {
-            return false;
+            return tryClaimFreeWrite();
         }
         int r = nanos >= FOREVER_NANOS
                 ? acquireWrite(false, 0L, true)
@@ -418,6 +418,24 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
         if (r == ACQUIRED) {
             setExclusiveOwnerThread(Thread.currentThread());
             return true;
+        }
+        return false;
+    }
+
+    /**
+     * A zero or negative timeout: takes the write lock if no thread holds or claims any part of it,
+     * even while threads are parked (PARKED stays set for the unlock to see), as parking_lot's
+     * {@code try_lock_exclusive_for(0)} does. Unlike parking_lot it does not claim WRITER while
+     * readers are inside only to give it back after a few spins: with readers it fails at once.
+     */
+    private boolean tryClaimFreeWrite() {
+        long s = word;
+        while ((s & (W | U | WP | READERS_MASK)) == 0) {
+            if (WORD.weakCompareAndSet(this, s, s | W)) {
+                setExclusiveOwnerThread(Thread.currentThread());
+                return true;
+            }
+            s = word;
         }
         return false;
     }
