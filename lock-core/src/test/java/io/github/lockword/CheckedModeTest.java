@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -23,7 +24,12 @@ import org.junit.jupiter.api.function.Executable;
  * into an IllegalMonitorStateException that names the lock and the thread, and leaves the word as it
  * was.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CheckedModeTest {
+    // Several tests here call lockWrite()/lockUpgradable() while holding a read lock: checked mode
+    // must throw. If it regressed, those calls would self-deadlock uninterruptibly, so each test runs
+    // in a thread of its own that JUnit abandons (failing the test) after 60 s.
+
 
     private static final long R = LockState.ONE_READER;
     private static final long U = LockState.UPGRADABLE;

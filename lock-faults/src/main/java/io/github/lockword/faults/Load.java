@@ -2,6 +2,10 @@ package io.github.lockword.faults;
 
 import io.github.lockword.LockState;
 import io.github.lockword.RwLock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -197,13 +201,9 @@ final class Load {
         }
         StringBuilder other = new StringBuilder();
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             long waitMillis = Math.max(duration.toMillis(), maxDuration.toMillis()) + 30_000;
-            if (!p.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the load's JVM did not finish in " + waitMillis + " ms");
-            }
+            Finished f = runBounded(cmd, waitMillis);
+            String text = f.output;
             int parsed = 0;
             for (String line : text.split("\\R")) {
                 if (line.startsWith(LANE + "|")) {
@@ -213,16 +213,53 @@ final class Load {
                     other.append(line).append('\n');
                 }
             }
-            if (p.exitValue() != 0 || parsed != DEMO_LANES.size()) {
-                throw new IllegalStateException("the load's JVM exited with " + p.exitValue() + " and printed:\n" + text);
+            if (f.exitCode != 0 || parsed != DEMO_LANES.size()) {
+                throw new IllegalStateException("the load's JVM exited with " + f.exitCode + " and printed:\n" + text);
             }
-        } catch (java.io.IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException e) {
             results.get(0).unexpected = e;
         }
         if (other.length() > 0 && results.get(0).unexpected == null) {
             results.get(0).unexpected = new IllegalStateException("the load's JVM printed:\n" + other);
         }
         return results;
+    }
+
+    /** What a child JVM printed (stdout and stderr together) and its exit code. */
+    static final class Finished {
+        final int exitCode;
+        final String output;
+
+        Finished(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+    }
+
+    /**
+     * Runs {@code cmd} to its end, but never longer than {@code waitMillis}: its output goes to a
+     * temporary file, not a pipe, so waiting for it cannot block on reading (reading a pipe to its
+     * end first would make the time limit useless). A child still running at the limit is killed
+     * and the call throws with what it had printed.
+     */
+    static Finished runBounded(List<String> cmd, long waitMillis) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("lockword-child-", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean done = p.waitFor(waitMillis, TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (!done) {
+                throw new IllegalStateException("the child JVM did not finish in " + waitMillis
+                        + " ms and was killed; it printed:\n" + text);
+            }
+            return new Finished(p.exitValue(), text);
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     /** In the child JVM: runs the demo's lanes and prints one {@code LANE|...} line per lane. */
