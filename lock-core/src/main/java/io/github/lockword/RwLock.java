@@ -135,7 +135,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
      * report waits to Diagnostics, and consult the FaultSeam when the lock has one.
      *
      * Memory ordering. Every access to the word is volatile-strength (compareAndSet,
-     * compareAndExchange, getAndAdd, getAndBitwiseAnd, volatile read/write), as DESIGN.md asks:
+     * compareAndExchange, getAndAdd, getAndBitwiseAnd, volatile read/write), as DESIGN.md section 1 asks:
      * parking_lot needed three fixes for orderings that were too weak, and no arm64 machine is
      * available here to argue weaker ones.
      * weakCompareAndSet is used only inside retry loops; it is volatile-strength when it succeeds.
