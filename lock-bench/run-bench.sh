@@ -2,7 +2,11 @@
 # Runs a lock-bench profile and renders its report into lock-bench/results/.
 #
 #   lock-bench/run-bench.sh smoke   [JMH options...]   # ~2 minutes on 2 cores: is everything alive?
-#   lock-bench/run-bench.sh targets [JMH options...]   # ~4 minutes, 1 fork: just what issue 5's targets need
+#   lock-bench/run-bench.sh targets [JMH options...]   # ~4 minutes, 1 fork: just what the targets need
+#       The targets (lock-bench/README.md, "Benchmarks"): uncontended read and write within
+#       1.15x the floor; at 100:0 and 95:5 at least 2.5x rrwl, at least stamped-rw, and the
+#       floor within 1.3x rwlock; at 0:100 at least rrwl; writer p99 under a reader flood at
+#       most rrwl's; at most 32 bytes per lock before the views are requested.
 #   lock-bench/run-bench.sh report  [JMH options...]   # ~10 minutes, 1 fork: every contender
 #   lock-bench/run-bench.sh full    [JMH options...]   # the whole matrix, 2 forks: about an hour
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * lockword: a reader-writer lock in one 64-bit word. No runtime dependency; JFR events are used
  * when the {@code jdk.jfr} module is present.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * lock-faults: the historical bug of parking_lot issue 465 brought back on demand, named pause
  * points that make its interleaving run exactly, chaos at the parking seam, and the reproduction

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.lockword;
 
 /** What a thread waits for or holds, as diagnostics report it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.lockword;
 
 import io.github.lockword.seam.FaultSeam;
@@ -26,7 +27,9 @@ import static io.github.lockword.LockState.WRITER_PARKED;
 /**
  * A reader-writer lock whose whole state is one 64-bit word: four signal bits and a 60-bit reader
  * count (see {@link LockState}). A port of the {@code RwLock} of Rust's {@code parking_lot} crate,
- * with the fix of its issue 465 in place, offered as a drop-in {@link ReadWriteLock}.
+ * with the fix of its issue 465 in place. It implements {@link ReadWriteLock}, but it is not a
+ * drop-in replacement for {@code ReentrantReadWriteLock} in every respect: see
+ * <a href="#differences">Differences from ReentrantReadWriteLock</a> below.
  *
  * <p>Three kinds of access:
  * <ul>
@@ -40,9 +43,10 @@ import static io.github.lockword.LockState.WRITER_PARKED;
  * <p><b>Writer preference.</b> Once a writer has claimed the lock (even while it still waits for
  * readers to leave) new readers wait; {@link #lockReadRecursive} is the exception, for a thread that
  * already holds a read lock. The lock is <b>not reentrant</b>: a thread that holds the write lock and
- * asks for it again, or for a read lock, gets an {@link IllegalMonitorStateException} instead of a
- * self-deadlock; a read holder asking for the write lock deadlocks unless the lock was built in
- * {@linkplain Builder#checked checked mode}.
+ * asks for it again, or for a read or upgradable lock, with a blocking or timed call gets an
+ * {@link IllegalMonitorStateException} instead of a self-deadlock (its non-waiting {@code tryLock*()}
+ * calls return false); a read holder asking for the write lock, or re-entering a read behind a
+ * waiting writer, deadlocks unless the lock was built in {@linkplain Builder#checked checked mode}.
  *
  * <p><b>Fairness.</b> By default the lock is <em>eventually fair</em>: an unlock normally lets
  * woken threads and newcomers race, but about once every 0.5 ms (per parking-lot bucket) an unlock
@@ -61,9 +65,56 @@ import static io.github.lockword.LockState.WRITER_PARKED;
  * affected by a later writer. Failed {@code tryLock} calls have no memory effects that may be relied
  * on.
  *
- * <p><b>Misuse.</b> Releasing what the caller does not hold throws
+ * <p><b>Misuse.</b> Misuse that the word and the write owner reveal throws
  * {@link IllegalMonitorStateException} naming the lock and its decoded state, and leaves the word
- * exactly as it was. The reader count never wraps.
+ * exactly as it was: releasing a mode nobody holds, a write unlock or downgrade by a thread that is
+ * not the write owner, a write re-entry, a read or upgradable request by the write owner. The reader
+ * count never wraps: at 2^60-1 readers a further read is refused with an
+ * {@link IllegalStateException}. Read shares and the upgradable lock are not bound to a thread: by
+ * default any thread may release them, and only a lock built in {@linkplain Builder#checked checked
+ * mode} refuses a release by a thread that holds nothing.
+ *
+ * <h2 id="differences">Differences from ReentrantReadWriteLock</h2>
+ * <ul>
+ *   <li><b>Read re-entry.</b> A plain {@link #lockRead} by a read holder waits behind a writer that
+ *       has claimed the lock, and that writer waits for the holder: a self-deadlock. Take nested
+ *       reads with {@link #lockReadRecursive}; a checked lock throws instead of hanging.</li>
+ *   <li><b>Write re-entry</b> by the owner throws {@link IllegalMonitorStateException}
+ *       ({@link #tryLockWrite()} returns false). Take the write lock once per critical section.</li>
+ *   <li><b>The write owner taking a read lock</b> (ReentrantReadWriteLock's downgrade idiom) throws
+ *       {@link IllegalMonitorStateException}. Use {@link #downgrade} or
+ *       {@link #downgradeToUpgradable}.</li>
+ *   <li><b>A read holder asking for the write lock</b> deadlocks, as with ReentrantReadWriteLock; a
+ *       checked lock throws. Use {@link #lockUpgradable} and {@link #upgrade}.</li>
+ *   <li><b>Releasing a read share another thread took</b> succeeds in the default mode (shares are
+ *       counted, not owned); only a lock with no reader at all refuses. The same holds for the
+ *       upgradable lock. The write lock is always bound to its owner. Unlock on the thread that
+ *       locked; test with a checked lock.</li>
+ *   <li><b>Conditions</b> exist only on the write lock ({@code readLock().newCondition()} throws
+ *       {@link UnsupportedOperationException}, as ReentrantReadWriteLock's does). A signalled waiter
+ *       re-acquires the write lock like any new writer.</li>
+ *   <li><b>Hold counts and queue inspection</b> are missing: {@code getReadHoldCount},
+ *       {@code getWriteHoldCount}, {@code hasQueuedThread}, {@code getOwner},
+ *       {@code getQueuedThreads} and the condition queries. Use
+ *       {@link #isWriteLockedByCurrentThread}, {@link #writeOwner}, {@link #getReadLockCount} (read
+ *       shares, the upgradable holder's included), {@link LockReport} and {@link LockWatchdog}.</li>
+ *   <li><b>The views' types</b> are {@link Lock}, not {@code ReentrantReadWriteLock.ReadLock} and
+ *       {@code WriteLock}; {@link Builder#build()} may return a subclass.</li>
+ *   <li><b>Fairness</b> is eventual, with writer preference, not FIFO: see above. A
+ *       {@linkplain #RwLock(boolean) fair} lock hands off on every unlock with waiters, to readers in
+ *       arrival order up to and including the first writer, plus at most one upgradable reader.</li>
+ *   <li><b>{@code tryLock()}</b>: the read view's succeeds whenever no writer holds or has claimed
+ *       the lock; the write view's succeeds only when nobody holds, claims or is parked on the lock,
+ *       so it never barges.</li>
+ *   <li><b>The reader limit</b> is 2^60-1 read shares ({@link IllegalStateException}), not 65,535
+ *       holds ({@link Error}).</li>
+ *   <li><b>Serialization</b> gives back an unlocked lock, as with ReentrantReadWriteLock; it keeps
+ *       the name, fairness and checked mode, not the listener or hold-tracking settings.</li>
+ *   <li><b>{@link #toString()}</b> shows the decoded word, e.g.
+ *       {@code RwLock@1b6d3586[WRITER, readers=0, owner=worker-3]}.</li>
+ * </ul>
+ * Interruption, timeouts and memory visibility are as for any {@link Lock}. The project's README
+ * (section "Replacing ReentrantReadWriteLock") says what to do about each difference.
  *
  * <p>Sample usage: a cache that upgrades only when it must write.
  * <pre> {@code
@@ -135,7 +186,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
      * report waits to Diagnostics, and consult the FaultSeam when the lock has one.
      *
      * Memory ordering. Every access to the word is volatile-strength (compareAndSet,
-     * compareAndExchange, getAndAdd, getAndBitwiseAnd, volatile read/write), as DESIGN.md asks:
+     * compareAndExchange, getAndAdd, getAndBitwiseAnd, volatile read/write), as DESIGN.md section 1 asks:
      * parking_lot needed three fixes for orderings that were too weak, and no arm64 machine is
      * available here to argue weaker ones.
      * weakCompareAndSet is used only inside retry loops; it is volatile-strength when it succeeds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.lockword;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -213,7 +214,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
         await(held);
         String id = lockId(lock);
         assertEquals(id + "[WRITER, readers=0, owner=worker-3]", lock.toString());
-        // The example of the issue: the owner's WRITER with WRITER_PARKED (set here by hand).
+        // The example of RwLock.toString()'s javadoc: WRITER with WRITER_PARKED (set here by hand).
         lock.setStateWordForTesting(W | WP);
         assertEquals(id + "[WRITER|WRITER_PARKED, readers=0, owner=worker-3]", lock.toString());
         lock.setStateWordForTesting(W);

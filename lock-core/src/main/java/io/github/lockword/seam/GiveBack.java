@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.github.lockword.seam;
 
 /** Which timed operation is giving back what it took after its wait for readers ran out. */
