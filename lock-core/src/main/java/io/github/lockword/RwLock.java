@@ -1250,6 +1250,144 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
         return new IllegalMonitorStateException(this + ": " + op + ": " + why + "; the lock is unchanged");
     }
 
+    // ========================================================================== guards, Duration
+
+    /**
+     * Acquires a read lock (as {@link #lockRead()}) and returns a guard that releases it on close:
+     * {@code try (var g = lock.read()) { ... }}.
+     */
+    public final ReadGuard read() {
+        lockRead();
+        return new ReadGuard(this, true);
+    }
+
+    /**
+     * Acquires a read lock interruptibly (as {@link #lockReadInterruptibly()}) and returns its guard.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is unchanged
+     */
+    public final ReadGuard readInterruptibly() throws InterruptedException {
+        lockReadInterruptibly();
+        return new ReadGuard(this, true);
+    }
+
+    /**
+     * Tries for a read lock for at most {@code timeout} (as {@link #tryLockRead(long, TimeUnit)});
+     * the guard's {@link ReadGuard#acquired()} says whether it got one. Closing a guard that did not
+     * acquire does nothing.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is unchanged
+     */
+    public final ReadGuard tryRead(Duration timeout) throws InterruptedException {
+        return new ReadGuard(this, tryLockRead(timeout));
+    }
+
+    /**
+     * Acquires the write lock (as {@link #lockWrite()}) and returns a guard that releases it on
+     * close: {@code try (var g = lock.write()) { ... }}.
+     */
+    public final WriteGuard write() {
+        lockWrite();
+        return new WriteGuard(this, true, false);
+    }
+
+    /**
+     * Acquires the write lock interruptibly (as {@link #lockWriteInterruptibly()}) and returns its guard.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is unchanged
+     */
+    public final WriteGuard writeInterruptibly() throws InterruptedException {
+        lockWriteInterruptibly();
+        return new WriteGuard(this, true, false);
+    }
+
+    /**
+     * Tries for the write lock for at most {@code timeout} (as {@link #tryLockWrite(long, TimeUnit)});
+     * the guard's {@link WriteGuard#acquired()} says whether it got it. Closing a guard that did not
+     * acquire does nothing.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is unchanged
+     */
+    public final WriteGuard tryWrite(Duration timeout) throws InterruptedException {
+        return new WriteGuard(this, tryLockWrite(timeout), false);
+    }
+
+    /**
+     * Acquires the upgradable read lock (as {@link #lockUpgradable()}) and returns its guard, whose
+     * {@link UpgradableGuard#upgrade()} gives a nested write guard.
+     */
+    public final UpgradableGuard upgradable() {
+        lockUpgradable();
+        return new UpgradableGuard(this, true);
+    }
+
+    /**
+     * Tries for the upgradable read lock for at most {@code timeout}; the guard's
+     * {@link UpgradableGuard#acquired()} says whether it got it.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is unchanged
+     */
+    public final UpgradableGuard tryUpgradable(Duration timeout) throws InterruptedException {
+        return new UpgradableGuard(this, tryLockUpgradable(timeout));
+    }
+
+    /**
+     * Runs {@code body} under a read lock and returns its result; the lock is released however
+     * {@code body} ends.
+     */
+    public final <T> T withRead(java.util.function.Supplier<? extends T> body) {
+        Objects.requireNonNull(body, "body");
+        lockRead();
+        try {
+            return body.get();
+        } finally {
+            unlockRead();
+        }
+    }
+
+    /**
+     * Runs {@code body} under the write lock and returns its result; the lock is released however
+     * {@code body} ends.
+     */
+    public final <T> T withWrite(java.util.function.Supplier<? extends T> body) {
+        Objects.requireNonNull(body, "body");
+        lockWrite();
+        try {
+            return body.get();
+        } finally {
+            unlockWrite();
+        }
+    }
+
+    /** {@link #tryLockRead(long, TimeUnit)} with a {@link Duration} (saturated to the nanosecond range). */
+    public final boolean tryLockRead(Duration timeout) throws InterruptedException {
+        return tryLockRead(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link #tryLockReadRecursive(long, TimeUnit)} with a {@link Duration}. */
+    public final boolean tryLockReadRecursive(Duration timeout) throws InterruptedException {
+        return tryLockReadRecursive(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link #tryLockWrite(long, TimeUnit)} with a {@link Duration}. */
+    public final boolean tryLockWrite(Duration timeout) throws InterruptedException {
+        return tryLockWrite(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link #tryLockUpgradable(long, TimeUnit)} with a {@link Duration}. */
+    public final boolean tryLockUpgradable(Duration timeout) throws InterruptedException {
+        return tryLockUpgradable(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link #tryUpgrade(long, TimeUnit)} with a {@link Duration}. */
+    public final boolean tryUpgrade(Duration timeout) throws InterruptedException {
+        return tryUpgrade(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    private static long nanos(Duration timeout) {
+        return TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
+    }
+
     // =================================================================================== views
 
     /** The read lock as a {@link Lock}; its conditions are unsupported. */
