@@ -38,14 +38,38 @@ public abstract class FaultSeam {
      * @throws IllegalStateException if a factory was already installed
      */
     public static synchronized void installFactory(Factory f) {
+        if (WALKER.getCallerClass() != RwLock.class) {
+            throw new IllegalCallerException("FaultSeam.installFactory is called by RwLock only");
+        }
         if (factory != null) {
             throw new IllegalStateException("the RwLock factory is already installed");
         }
         factory = Objects.requireNonNull(f);
     }
 
-    /** A new lock that runs the production algorithm with this seam's steps swapped in. */
+    /** Packages whose classes may build a seamed lock: lock-faults, and lock-core itself (its tests). */
+    private static final String FAULTS_PACKAGE = "io.github.lockword.faults";
+    private static final String CORE_PACKAGE = "io.github.lockword";
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    /**
+     * A new lock that runs the production algorithm with this seam's steps swapped in. Only
+     * lockword's fault-injection module may call this: on the module path the seam package is
+     * exported to it alone, and on the class path (where a qualified export is not enforced) the
+     * caller's package is checked.
+     *
+     * @throws IllegalCallerException if the caller is not in {@code io.github.lockword.faults} (or
+     *                                lock-core's own package)
+     */
     public static RwLock newLock(String name, boolean fair, FaultSeam seam) {
+        Class<?> caller = WALKER.getCallerClass();
+        String pkg = caller.getPackageName();
+        if (!pkg.equals(FAULTS_PACKAGE) && !pkg.equals(CORE_PACKAGE)) {
+            throw new IllegalCallerException("FaultSeam.newLock refused for " + caller.getName()
+                    + ": faulty locks are built only by lockword's fault-injection module; use "
+                    + "io.github.lockword.faults.FaultyLocks (lock-faults, a test-scope dependency)");
+        }
         Objects.requireNonNull(seam, "seam");
         Factory f = factory;
         if (f == null) {
