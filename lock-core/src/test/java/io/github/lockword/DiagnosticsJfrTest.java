@@ -87,7 +87,10 @@ class DiagnosticsJfrTest {
     private static void assertWaitEvent(RecordedEvent e, String waiterName, String mode, String outcome) {
         assertEquals(mode, e.getString("mode"));
         assertEquals(outcome, e.getString("outcome"));
-        assertTrue(e.getDuration().toMillis() >= 20, "duration " + e.getDuration());
+        // A waiter held up HOLD_MS parks for most of it; a timed writer may spend its time in the
+        // spin phase first (the event starts at the first park), so it only has to be non-negative.
+        long minMillis = outcome.equals("timed out") ? 0 : 20;
+        assertTrue(e.getDuration().toMillis() >= minMillis, "duration " + e.getDuration());
         RecordedThread t = e.getThread();
         assertNotNull(t, "event thread");
         assertEquals(waiterName, t.getJavaName());
