@@ -31,10 +31,10 @@ final class InstrumentedRwLock extends RwLock {
      * overwritten by the previous one's release. The fields are volatile for the watchdog, which only
      * reads them. If releasing the word throws (misuse, corruption) the records are put back.
      *
-     * Virtual calls back into this class. RwLock.tryLockWrite(timeout) calls tryLockWrite() and
-     * tryUpgrade(timeout) calls tryUpgrade(); WriteCondition calls unlockWrite() and lockWrite(); the
-     * Lock views call the public methods. All of these land here, so records stay consistent; the
-     * double call of the tryLock*(timeout) paths is why beginning a hold is idempotent.
+     * RwLock is sealed (this is its only subclass) and its public methods do not call each other's
+     * overridable forms: each public call lands here exactly once. Only WriteCondition (unlockWrite()
+     * and lockWrite()), the Lock views and the guards call the public methods, and those land here
+     * too, so records stay consistent. Beginning a hold is idempotent all the same.
      *
      * Read holds (checked mode) live in a per-lock ThreadLocal; an entry is removed when its count
      * drops to zero, so threads that come and go leave nothing behind. The upgradable share is not

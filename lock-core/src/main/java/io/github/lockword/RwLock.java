@@ -149,7 +149,8 @@ import static io.github.lockword.LockState.WRITER_PARKED;
  *   }
  * }}</pre>
  */
-public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock, Serializable {
+public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock, Serializable
+        permits InstrumentedRwLock {
 
     /*
      * Algorithmic notes:
@@ -433,6 +434,16 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
 
     /** Acquires the write lock if nobody holds, claims or waits for any part of it; never waits. */
     public boolean tryLockWrite() {
+        return tryLockWriteNow();
+    }
+
+    /*
+     * The public methods never call each other's overridable forms: the timed paths call these
+     * private helpers, so InstrumentedRwLock (the only subclass: the class is sealed) sees each public
+     * call exactly once and no change here can silently bypass its bookkeeping.
+     */
+
+    private boolean tryLockWriteNow() {
         if (WORD.compareAndSet(this, 0L, W)) {
             setExclusiveOwnerThread(Thread.currentThread());
             return true;
@@ -454,7 +465,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (tryLockWrite()) {
+        if (tryLockWriteNow()) {
             return true;
         }
         if (nanos <= 0) {
@@ -640,11 +651,15 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
      * @throws IllegalMonitorStateException if the lock has no upgradable holder
      */
     public boolean tryUpgrade() {
+        return tryUpgradeNow("tryUpgrade()");
+    }
+
+    private boolean tryUpgradeNow(String op) {
         if (!WORD.compareAndSet(this, R | U, W)) {
             long s = word;
             while (true) {
                 if ((s & U) == 0) {
-                    throw misuse("tryUpgrade()", "no upgradable read lock is held");
+                    throw misuse(op, "no upgradable read lock is held");
                 }
                 if ((s & READERS_MASK) != R) {
                     return false;
@@ -673,7 +688,7 @@ public class RwLock extends AbstractOwnableSynchronizer implements ReadWriteLock
             throw new InterruptedException();
         }
         if (nanos <= 0) {
-            return tryUpgrade();
+            return tryUpgradeNow("tryUpgrade(timeout)");
         }
         requireUpgradable("tryUpgrade(timeout)");
         final long prev = (long) WORD.getAndAdd(this, W - (R | U));
