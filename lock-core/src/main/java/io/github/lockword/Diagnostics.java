@@ -264,6 +264,20 @@ final class Diagnostics {
         }
     }
 
+    /** The watchdog reports {@code findings} on {@code lock}: each becomes a WatchdogFinding JFR event. */
+    static void watchdogFindings(RwLock lock, long word, List<LockReport.Finding> findings) {
+        if (!jfr) {
+            return;
+        }
+        for (LockReport.Finding f : findings) {
+            try {
+                JfrEvents.watchdogFinding(lock, word, f.kind().name(), f.detail());
+            } catch (Throwable t) {
+                // JFR must not break the watchdog.
+            }
+        }
+    }
+
     /** How many listener callbacks have thrown, across all locks. */
     static long listenerFailures() {
         return LISTENER_FAILURES.sum();

@@ -5,7 +5,7 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
 
 /**
- * The only class besides the three event classes that mentions {@code jdk.jfr}. The module requires
+ * The only class besides the four event classes that mentions {@code jdk.jfr}. The module requires
  * {@code jdk.jfr} statically, so at run time it may be absent: {@link Diagnostics} calls
  * {@link #install} once, inside a catch of {@link LinkageError}, and calls nothing else here until the
  * callback given to {@code install} has run. (Verifying this class loads no {@code jdk.jfr} type:
@@ -40,7 +40,7 @@ final class JfrEvents {
             public void recorderInitialized(FlightRecorder recorder) {
                 try {
                     ClassLoader loader = JfrEvents.class.getClassLoader();
-                    for (String n : new String[] {"LockWaitEvent", "LockHeldEvent", "LockCorruptedEvent"}) {
+                    for (String n : new String[] {"LockWaitEvent", "LockHeldEvent", "LockCorruptedEvent", "WatchdogFindingEvent"}) {
                         Class.forName("io.github.lockword." + n, true, loader);
                     }
                     ready.run();
@@ -67,6 +67,7 @@ final class JfrEvents {
         LockWaitEvent e = (LockWaitEvent) event;
         e.end();
         if (e.shouldCommit()) {
+            e.lockId = lock.lockId();
             e.lock = lock.displayName();
             e.mode = mode.name();
             e.outcome = outcome;
@@ -92,6 +93,7 @@ final class JfrEvents {
         LockHeldEvent e = (LockHeldEvent) event;
         e.end();
         if (e.shouldCommit()) {
+            e.lockId = lock.lockId();
             e.lock = lock.displayName();
             e.mode = mode.name();
             e.commit();
@@ -102,10 +104,25 @@ final class JfrEvents {
     static void corrupted(RwLock lock, long word) {
         LockCorruptedEvent e = new LockCorruptedEvent();
         if (e.isEnabled()) {
+            e.lockId = lock.lockId();
             e.lock = lock.displayName();
             e.word = LockState.explain(word);
             e.wordBits = word;
             e.violations = String.join("; ", LockState.violations(word));
+            e.commit();
+        }
+    }
+
+    /** Commits a WatchdogFinding event for one finding of the watchdog, if the event is enabled. */
+    static void watchdogFinding(RwLock lock, long word, String kind, String detail) {
+        WatchdogFindingEvent e = new WatchdogFindingEvent();
+        if (e.isEnabled()) {
+            e.lockId = lock.lockId();
+            e.lock = lock.displayName();
+            e.kind = kind;
+            e.detail = detail;
+            e.word = LockState.explain(word);
+            e.wordBits = word;
             e.commit();
         }
     }

@@ -18,6 +18,10 @@ import jdk.jfr.StackTrace;
 @StackTrace(true)
 final class LockCorruptedEvent extends jdk.jfr.Event {
 
+    @Label("Lock Id")
+    @Description("The lock's identity hash code, as in its toString() (RwLock@1b6d3586 has id 0x1b6d3586): group events by it")
+    long lockId;
+
     @Label("Lock")
     @Description("The lock's name and identity")
     String lock;

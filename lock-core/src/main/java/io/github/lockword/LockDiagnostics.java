@@ -38,4 +38,20 @@ public final class LockDiagnostics {
     public static boolean jfrAvailable() {
         return Diagnostics.jfrAvailable();
     }
+
+    /**
+     * The JFR settings file that turns on every lockword event ({@code lockword.jfc}, shipped in this
+     * jar as {@code io/github/lockword/lockword.jfc}), for
+     * {@code jdk.jfr.Configuration.create(new InputStreamReader(LockDiagnostics.jfcSettings(), UTF_8))}.
+     * The caller closes the stream.
+     *
+     * @throws IllegalStateException if the resource is missing from the jar
+     */
+    public static java.io.InputStream jfcSettings() {
+        java.io.InputStream in = LockDiagnostics.class.getResourceAsStream("lockword.jfc");
+        if (in == null) {
+            throw new IllegalStateException("io/github/lockword/lockword.jfc is missing from lock-core's jar");
+        }
+        return in;
+    }
 }

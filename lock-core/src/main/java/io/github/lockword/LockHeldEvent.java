@@ -23,6 +23,10 @@ import jdk.jfr.Threshold;
 @Threshold("20 ms")
 final class LockHeldEvent extends jdk.jfr.Event {
 
+    @Label("Lock Id")
+    @Description("The lock's identity hash code, as in its toString() (RwLock@1b6d3586 has id 0x1b6d3586): group events by it")
+    long lockId;
+
     @Label("Lock")
     @Description("The lock's name and identity, as in its toString()")
     String lock;

@@ -549,6 +549,7 @@ public final class LockWatchdog implements AutoCloseable {
     private void deliver(RwLock lock, long word, List<LockReport.Finding> findings, long now, Track t) {
         LockReport report = LockReport.build(lock, word, findings, now, t.seenOwner, t.seenOwnerSince);
         reports.increment();
+        Diagnostics.watchdogFindings(lock, word, findings);
         try {
             handler.accept(report);
         } catch (Throwable x) {

@@ -1254,10 +1254,21 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
         return sb.append(']').toString();
     }
 
+    /**
+     * A number that identifies this lock in diagnostics: its identity hash code, the hex digits
+     * after {@code @} in {@link #toString()} and in JFR events' {@code lock} field. Every lockword
+     * JFR event carries it as {@code lockId}, so events can be grouped per lock. It costs no field
+     * (the lock stays 32 bytes); like any identity hash it is not guaranteed unique among live locks,
+     * so a name ({@link Builder#name}) is the way to tell two locks apart for sure.
+     */
+    public long lockId() {
+        return System.identityHashCode(this) & 0xFFFF_FFFFL;
+    }
+
     /** {@code RwLock@hash}, or {@code RwLock(name)@hash} for a named lock. */
     String displayName() {
         String n = config.name;
-        String id = Integer.toHexString(System.identityHashCode(this));
+        String id = Long.toHexString(lockId());
         return n == null ? "RwLock@" + id : "RwLock(" + n + ")@" + id;
     }
 
