@@ -313,22 +313,84 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             requireWriteOwner(op);
         }
+        reportEnd(endWriteHoldAround(fair ? STEP_UNLOCK_FAIR : STEP_UNLOCK));
+    }
+
+    /* What endWriteHoldAround / endUpgradableHoldAround run on RwLock. */
+    private static final int STEP_UNLOCK = 0;
+    private static final int STEP_UNLOCK_FAIR = 1;
+    private static final int STEP_DOWNGRADE = 2;
+    private static final int STEP_DOWNGRADE_TO_UPGRADABLE = 3;
+
+    /**
+     * Ends the current thread's write hold, then runs {@code step} (an unlock or a downgrade of the
+     * write lock) on RwLock; if that throws (misuse, corruption), the record is put back as it was
+     * and the exception propagates. The record is cleared before the word is released, so the next
+     * holder's record cannot be overwritten. Returns the ended hold (null if the record was not this
+     * thread's).
+     */
+    private Hold endWriteHoldAround(int step) {
         Hold h = endWriteHoldBeforeRelease();
         Hold prevLast = h == null ? null : lastWriteHold;
         if (h != null) {
             lastWriteHold = h;
         }
         try {
-            if (fair) {
-                super.unlockWriteFair();
-            } else {
-                super.unlockWrite();
+            switch (step) {
+                case STEP_UNLOCK:
+                    super.unlockWrite();
+                    break;
+                case STEP_UNLOCK_FAIR:
+                    super.unlockWriteFair();
+                    break;
+                case STEP_DOWNGRADE:
+                    super.downgrade();
+                    break;
+                default:
+                    super.downgradeToUpgradable();
             }
         } catch (RuntimeException | Error e) {
-            restoreWrite(h, prevLast);
+            if (h != null) {
+                writeHold = h;
+                lastWriteHold = prevLast;
+            }
             throw e;
         }
-        reportEnd(h);
+        return h;
+    }
+
+    /**
+     * Ends the upgradable hold (whoever ends it: unchecked, another thread may release the upgradable
+     * lock, as RwLock allows), then runs {@code step} (an unlock or a downgrade) on RwLock; if that
+     * throws, the record is put back and the exception propagates. Returns the ended hold, or null.
+     */
+    private Hold endUpgradableHoldAround(int step) {
+        Hold h = upgradableHold;
+        Hold prevLast = lastUpgradableHold;
+        if (h != null) {
+            upgradableHold = null;
+            h.releasedNanos = System.nanoTime();
+            lastUpgradableHold = h;
+        }
+        try {
+            switch (step) {
+                case STEP_UNLOCK:
+                    super.unlockUpgradable();
+                    break;
+                case STEP_UNLOCK_FAIR:
+                    super.unlockUpgradableFair();
+                    break;
+                default:
+                    super.downgradeUpgradable();
+            }
+        } catch (RuntimeException | Error e) {
+            if (h != null) {
+                upgradableHold = h;
+                lastUpgradableHold = prevLast;
+            }
+            throw e;
+        }
+        return h;
     }
 
     // =================================================================================== upgradable
@@ -386,29 +448,7 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             requireUpgradableHolder(op);
         }
-        // Unchecked, another thread may release the upgradable lock (RwLock allows it): the hold ends
-        // whoever ends it.
-        Hold h = upgradableHold;
-        Hold prevLast = lastUpgradableHold;
-        if (h != null) {
-            upgradableHold = null;
-            h.releasedNanos = System.nanoTime();
-            lastUpgradableHold = h;
-        }
-        try {
-            if (fair) {
-                super.unlockUpgradableFair();
-            } else {
-                super.unlockUpgradable();
-            }
-        } catch (RuntimeException | Error e) {
-            if (h != null) {
-                upgradableHold = h;
-                lastUpgradableHold = prevLast;
-            }
-            throw e;
-        }
-        reportEnd(h);
+        reportEnd(endUpgradableHoldAround(fair ? STEP_UNLOCK_FAIR : STEP_UNLOCK));
     }
 
     @Override
@@ -464,17 +504,7 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             requireWriteOwner("downgrade()");
         }
-        Hold h = endWriteHoldBeforeRelease();
-        Hold prevLast = h == null ? null : lastWriteHold;
-        if (h != null) {
-            lastWriteHold = h;
-        }
-        try {
-            super.downgrade();
-        } catch (RuntimeException | Error e) {
-            restoreWrite(h, prevLast);
-            throw e;
-        }
+        Hold h = endWriteHoldAround(STEP_DOWNGRADE);
         if (checked) {
             addRead();
         }
@@ -486,17 +516,7 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             requireWriteOwner("downgradeToUpgradable()");
         }
-        Hold h = endWriteHoldBeforeRelease();
-        Hold prevLast = h == null ? null : lastWriteHold;
-        if (h != null) {
-            lastWriteHold = h;
-        }
-        try {
-            super.downgradeToUpgradable();
-        } catch (RuntimeException | Error e) {
-            restoreWrite(h, prevLast);
-            throw e;
-        }
+        Hold h = endWriteHoldAround(STEP_DOWNGRADE_TO_UPGRADABLE);
         beginUpgradableHold();
         reportEnd(h);
     }
@@ -506,22 +526,7 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             requireUpgradableHolder("downgradeUpgradable()");
         }
-        Hold h = upgradableHold;
-        Hold prevLast = lastUpgradableHold;
-        if (h != null) {
-            upgradableHold = null;
-            h.releasedNanos = System.nanoTime();
-            lastUpgradableHold = h;
-        }
-        try {
-            super.downgradeUpgradable();
-        } catch (RuntimeException | Error e) {
-            if (h != null) {
-                upgradableHold = h;
-                lastUpgradableHold = prevLast;
-            }
-            throw e;
-        }
+        Hold h = endUpgradableHoldAround(STEP_DOWNGRADE);
         if (checked) {
             addRead();
         }
@@ -561,13 +566,6 @@ final class InstrumentedRwLock extends RwLock {
         writeHold = null;
         h.releasedNanos = System.nanoTime();
         return h;
-    }
-
-    private void restoreWrite(Hold h, Hold prevLast) {
-        if (h != null) {
-            writeHold = h;
-            lastWriteHold = prevLast;
-        }
     }
 
     /** Reports a finished hold (long holds only); runs after the release, on the releasing thread. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Date;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.stream.Stream;
@@ -54,26 +53,57 @@ class ConditionSignalledTimedAwaitRegressionTest extends LockTestSupport {
     }
 
     private void runScenario(RwLock lock, String name, TimedAwait await) {
+        // 50 ms as in the report; on a loaded machine the waiter may run out of time before the
+        // signaller gets the lock, so a run where it was no longer queued at the signal is retried
+        // with a longer timeout (the signaller always holds the lock well past the waiter's deadline).
+        for (long timeoutMs = 50; timeoutMs <= 3_200; timeoutMs *= 4) {
+            long ms = timeoutMs;
+            Object result = awaitScenario(lock, timeoutMs, c -> await.await(c, ms));
+            if (result != null) {
+                assertEquals(Boolean.TRUE, result, name + " on " + lock + ": a signalled waiter returns true");
+                assertWord(0, lock);
+                return;
+            }
+        }
+        throw new AssertionError("the waiter was never still queued when signalled");
+    }
+
+    /** One awaiting step of the waiter (its result: a Boolean, or awaitNanos's Long). */
+    @FunctionalInterface
+    interface Step {
+        Object run(Condition c) throws InterruptedException;
+    }
+
+    /**
+     * T1 takes the write lock and awaits with {@code timeoutMs}; this thread takes the write lock (so
+     * T1 is queued on the condition or already timed out), signals if T1 is still queued, holds the
+     * lock until well past T1's deadline, and releases. Returns T1's result, or null if T1 was no
+     * longer queued at the signal.
+     */
+    private Object awaitScenario(RwLock lock, long timeoutMs, Step step) {
         Condition c = lock.writeLock().newCondition();
-        AtomicReference<Boolean> result = new AtomicReference<>();
+        AtomicReference<Object> result = new AtomicReference<>();
         CountDownLatch waiting = new CountDownLatch(1);
         Thread t1 = newStartedThread("awaiter", () -> {
             lock.lockWrite();
             try {
                 waiting.countDown();
-                result.set(await.await(c, 50));
+                result.set(step.run(c));
                 assertTrue(lock.isWriteLockedByCurrentThread(), "await returns holding the write lock");
             } finally {
                 lock.unlockWrite();
             }
         });
+        boolean queued;
         try {
             await(waiting);
-            waitForBlockedOn(c, t1);
-            lock.lockWrite();
+            lock.lockWrite(); // returns once T1 released the lock inside await
             try {
-                c.signal();
-                Thread.sleep(120); // the waiter's 50 ms run out while we hold the lock
+                queued = ParkingLot.count(c, RwLock.KEY_CONDITION) == 1;
+                if (queued) {
+                    c.signal();
+                }
+                Thread.sleep(timeoutMs + 70); // T1's time runs out while we hold the lock
             } finally {
                 lock.unlockWrite();
             }
@@ -81,37 +111,23 @@ class ConditionSignalledTimedAwaitRegressionTest extends LockTestSupport {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        assertEquals(Boolean.TRUE, result.get(), name + " on " + lock + ": a signalled waiter returns true");
-        assertWord(0, lock);
+        return queued ? result.get() : null;
     }
 
     @org.junit.jupiter.api.Test
     void signalledAwaitNanosReportsTheTimeLeftWhichMayBeNegative() throws Exception {
         RwLock lock = new RwLock();
-        Condition c = lock.writeLock().newCondition();
-        AtomicLong left = new AtomicLong(Long.MAX_VALUE);
-        CountDownLatch waiting = new CountDownLatch(1);
-        Thread t1 = newStartedThread("awaiter", () -> {
-            lock.lockWrite();
-            try {
-                waiting.countDown();
-                left.set(c.awaitNanos(MILLISECONDS.toNanos(50)));
-            } finally {
-                lock.unlockWrite();
+        for (long timeoutMs = 50; timeoutMs <= 3_200; timeoutMs *= 4) {
+            long ms = timeoutMs;
+            Object left = awaitScenario(lock, timeoutMs, c -> c.awaitNanos(MILLISECONDS.toNanos(ms)));
+            if (left != null) {
+                long l = (Long) left;
+                assertTrue(l <= 0, ms + " ms given, more spent: the time left is not positive: " + l);
+                assertTrue(l > -MILLISECONDS.toNanos(LONG_DELAY_MS), "but it is the time left, not a sentinel");
+                return;
             }
-        });
-        await(waiting);
-        waitForBlockedOn(c, t1);
-        lock.lockWrite();
-        try {
-            c.signal();
-            Thread.sleep(120);
-        } finally {
-            lock.unlockWrite();
         }
-        awaitTermination(t1);
-        assertTrue(left.get() <= 0, "50 ms given, ~130 ms spent: the time left is not positive: " + left.get());
-        assertTrue(left.get() > -MILLISECONDS.toNanos(LONG_DELAY_MS), "but it is the time left, not a sentinel");
+        throw new AssertionError("the waiter was never still queued when signalled");
     }
 
     @org.junit.jupiter.api.Test
