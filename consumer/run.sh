@@ -7,6 +7,8 @@
 #      local repository consumer/target/m2 from which every io.github.lockword artifact is deleted
 #      first, and runs its Main with lock-core on the module path (requires io.github.lockword)
 #      and then on the class path.
+# The deploy uses target/staging-m2 as its local repository, with ~/.m2/repository as a read-only
+# tail (Maven 3.9), so the deployer's metadata does not land in ~/.m2 either.
 # Fails (non-zero exit) if any step fails or lock-core did not come from target/staging-repo.
 # .ci/run calls it in both JDK passes. Usage: consumer/run.sh
 set -euo pipefail
@@ -20,8 +22,9 @@ VERSION=$(sed -n '/<artifactId>lockword-parent<\/artifactId>/{n;s/.*<version>\(.
 START=$(date +%s)
 
 echo "== consumer: deploy lock-core $VERSION to $STAGING"
-rm -rf "$STAGING"
+rm -rf "$STAGING" "$ROOT/target/staging-m2"
 ./mvnw -B -ntp -q -pl lock-core -am -DskipTests -Dmaven.install.skip=true \
+  -Dmaven.repo.local="$ROOT/target/staging-m2" -Dmaven.repo.local.tail="$HOME/.m2/repository" \
   -DaltDeploymentRepository="staging::file://$STAGING" deploy
 DIR=$STAGING/io/github/lockword/lock-core/$VERSION
 for kind in .jar -sources.jar -javadoc.jar .pom; do
