@@ -63,8 +63,8 @@ final class Diagnostics {
 
     /** Loads and initialises what slow paths use, before any thread can park. */
     static void init() {
-        LISTENER_FAILURES.sum();
-        WATCHDOGS.isEmpty();
+        long unusedSum = LISTENER_FAILURES.sum();
+        boolean unusedEmpty = WATCHDOGS.isEmpty();
     }
 
     /** Whether the jdk.jfr module is present (events are recorded once the Flight Recorder is up). */
@@ -98,8 +98,8 @@ final class Diagnostics {
     /** The write owner, or else the tracked upgradable holder of an instrumented lock; may be null. */
     static Thread ownerOf(RwLock lock) {
         Thread t = lock.writeOwner();
-        if (t == null && lock instanceof InstrumentedRwLock) {
-            InstrumentedRwLock.Hold u = ((InstrumentedRwLock) lock).upgradableHold();
+        if (t == null && lock instanceof InstrumentedRwLock il) {
+            InstrumentedRwLock.Hold u = il.upgradableHold();
             t = u == null ? null : u.thread;
         }
         return t;

@@ -176,7 +176,7 @@ final class InstrumentedRwLock extends RwLock {
     public boolean tryLockRead(long timeout, TimeUnit unit) throws InterruptedException {
         if (checked) {
             if (isReentry()) {
-                unit.toNanos(timeout); // same NullPointerException as the unchecked call
+                long unused = unit.toNanos(timeout); // same NullPointerException as the unchecked call
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }

@@ -150,7 +150,7 @@ public final class LockReport {
      */
     static LockReport build(RwLock lock, long word, List<Finding> findings, long nowNanos, Thread seenOwner,
                             long seenOwnerSince) {
-        InstrumentedRwLock il = lock instanceof InstrumentedRwLock ? (InstrumentedRwLock) lock : null;
+        InstrumentedRwLock il = lock instanceof InstrumentedRwLock i ? i : null;
         List<Holder> holders = new ArrayList<>(2);
         Thread owner = lock.writeOwner();
         InstrumentedRwLock.Hold wh = il == null ? null : il.writeHold();

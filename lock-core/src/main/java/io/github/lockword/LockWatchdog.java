@@ -89,7 +89,11 @@ public final class LockWatchdog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LockWatchdog.class.getName());
 
     /** The default handler: the report's text to {@link System.Logger} at WARNING. */
-    private static final Consumer<LockReport> LOG_HANDLER = r -> LOG.log(System.Logger.Level.WARNING, r.toString());
+    private static final Consumer<LockReport> LOG_HANDLER = LockWatchdog::logReport;
+
+    private static void logReport(LockReport r) {
+        LOG.log(System.Logger.Level.WARNING, r.toString());
+    }
 
     private final long periodNanos;
     /** System::nanoTime, or a shifted clock in tests: its origin is arbitrary and may be negative. */
@@ -344,7 +348,7 @@ public final class LockWatchdog implements AutoCloseable {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof ParkKey && ((ParkKey) o).thread == thread && ((ParkKey) o).parkedAtNanos == parkedAtNanos;
+            return o instanceof ParkKey k && k.thread == thread && k.parkedAtNanos == parkedAtNanos;
         }
 
         @Override
@@ -426,7 +430,7 @@ public final class LockWatchdog implements AutoCloseable {
             t.corruptReported = false;
         }
 
-        InstrumentedRwLock il = lock instanceof InstrumentedRwLock ? (InstrumentedRwLock) lock : null;
+        InstrumentedRwLock il = lock instanceof InstrumentedRwLock i ? i : null;
         Thread owner = lock.writeOwner();
         InstrumentedRwLock.Hold wh = il == null ? null : il.writeHold();
         InstrumentedRwLock.Hold uh = il == null ? null : il.upgradableHold();

@@ -114,7 +114,7 @@ final class Load {
                 boolean reader = i < settings.readers;
                 long[] mine = new long[3];
                 counts.add(mine);
-                SplittableRandom rnd = new SplittableRandom(0x465L * 31 + lane * 101 + i);
+                SplittableRandom rnd = new SplittableRandom(0x465L * 31 + lane * 101L + i);
                 Thread t = new Thread(() -> {
                     try {
                         while (true) {

@@ -1,0 +1,4 @@
+/** A program that uses lockword as a module. */
+module io.github.lockword.consumer {
+    requires io.github.lockword;
+}
