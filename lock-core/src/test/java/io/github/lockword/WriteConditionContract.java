@@ -31,8 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * waiting and re-acquires it before returning (normally, on timeout and with
  * {@link InterruptedException}); signal wakes the longest waiter; interrupts follow the
  * {@code Condition} contract.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class WriteConditionTest extends LockTestSupport {
+public abstract class WriteConditionContract extends ContractGroup {
+
+    protected WriteConditionContract(RwLockContract variant) {
+        super(variant);
+    }
 
     /** One way of awaiting; returns normally when signalled (timed forms: with time to spare). */
     @FunctionalInterface
@@ -59,7 +65,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awaits")
     void awaitWithoutTheWriteLockThrows(String name, Await await) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         assertMisuse(lock, () -> await.await(c));           // unlocked
         lock.lockRead();
@@ -71,7 +77,7 @@ class WriteConditionTest extends LockTestSupport {
         Holder writer = holdWrite(lock);
         assertMisuse(lock, () -> await.await(c));           // another thread writes
         writer.release();
-        RwLock other = new RwLock();
+        RwLock other = newLock();
         other.lockWrite();
         assertMisuse(lock, () -> await.await(c));           // the write lock of another lock
         other.unlockWrite();
@@ -80,7 +86,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWithoutTheWriteLockThrows() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         assertMisuse(lock, c::signal);
         assertMisuse(lock, c::signalAll);
@@ -97,7 +103,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWithoutTheWriteLockDoesNotWakeAWaiter() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean woke = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -121,7 +127,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWithNoWaitersIsHarmless() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         c.signal();
@@ -137,7 +143,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awaits")
     void awaitReleasesTheLockAndReacquiresItBeforeReturning(String name, Await await) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean returned = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -165,7 +171,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void readersCanEnterWhileTheWriterAwaits() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         Thread waiter = newStartedThread("waiter", () -> {
             lock.lockWrite();
@@ -186,7 +192,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void awaitNanosTimesOutAndReturnsANonPositiveRemainder() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long timeout = MILLISECONDS.toNanos(SHORT_DELAY_MS);
@@ -201,7 +207,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void timedAwaitTimesOutAndReturnsFalse() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long start = System.nanoTime();
@@ -214,7 +220,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void awaitUntilTimesOutAndReturnsFalse() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long start = System.nanoTime();
@@ -230,7 +236,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void zeroNegativeAndPastTimeoutsReturnAtOnceStillHoldingTheLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long start = System.nanoTime();
@@ -248,7 +254,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void nullTimeUnitOrDeadlineThrowsNullPointerException() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         assertThrows(NullPointerException.class, () -> c.await(1, null));
@@ -260,7 +266,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalledTimedAwaitReportsTimeLeft() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicLong remaining = new AtomicLong();
         long timeout = MILLISECONDS.toNanos(LONG_DELAY_MS);
@@ -279,7 +285,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void hugeAwaitNanosWaitsForASignal() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicLong remaining = new AtomicLong();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -301,7 +307,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWakesTheLongestWaiterOnly() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         List<String> woke = new CopyOnWriteArrayList<>();
         Thread[] waiters = new Thread[3];
@@ -331,7 +337,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalAllWakesEveryWaiter() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         Thread[] waiters = new Thread[4];
         for (int i = 0; i < waiters.length; i++) {
@@ -360,7 +366,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void conditionsOfOneLockAreIndependent() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition notEmpty = lock.writeLock().newCondition();
         Condition notFull = lock.writeLock().newCondition();
         AtomicBoolean woke = new AtomicBoolean();
@@ -385,8 +391,8 @@ class WriteConditionTest extends LockTestSupport {
     }
 
     @Test
-    void producerConsumerHandshakeOnAFairLock() throws InterruptedException {
-        RwLock lock = new RwLock(true);
+    void producerConsumerHandshake() throws InterruptedException {
+        RwLock lock = newLock();
         Condition changed = lock.writeLock().newCondition();
         int[] slot = {0}; // 0 = empty
         int items = 500;
@@ -420,7 +426,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleAwaits")
     void interruptedBeforeAwaitThrowsAndKeepsTheLock(String name, Await await) {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         Thread.currentThread().interrupt();
@@ -435,7 +441,7 @@ class WriteConditionTest extends LockTestSupport {
     @MethodSource("interruptibleAwaits")
     void interruptedWhileAwaitingThrowsAfterReacquiringTheLock(String name, Await await)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean threw = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -460,7 +466,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleAwaits")
     void interruptedAwaiterWaitsForTheLockBeforeThrowing(String name, Await await) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean threw = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -486,7 +492,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void awaitUninterruptiblyKeepsWaitingAndKeepsTheInterruptStatus() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean returned = new AtomicBoolean();
         AtomicBoolean interruptedOnReturn = new AtomicBoolean();
@@ -515,7 +521,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void conditionToStringNamesItsLock() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         assertTrue(c.toString().contains(lockId(lock)), c.toString());
         assertTrue(c.toString().contains("newCondition"), c.toString());
