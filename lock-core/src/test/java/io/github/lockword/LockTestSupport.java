@@ -212,8 +212,11 @@ abstract class LockTestSupport {
         assertTrue(LockState.violations(s).isEmpty(), () -> "invalid word " + LockState.explain(s));
     }
 
+    /** How toString() and exceptions name the lock: {@code RwLock@hash}, or {@code RwLock(name)@hash}. */
     static String lockId(RwLock lock) {
-        return "RwLock@" + Integer.toHexString(System.identityHashCode(lock));
+        String hash = Integer.toHexString(System.identityHashCode(lock));
+        String name = lock.getName();
+        return name == null ? "RwLock@" + hash : "RwLock(" + name + ")@" + hash;
     }
 
     /**

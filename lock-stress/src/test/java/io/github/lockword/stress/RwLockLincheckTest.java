@@ -14,7 +14,8 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck against the fixed lock, in both modes: model checking explores thread switches at
+ * Lincheck against the fixed lock, the fair lock, and what the builder returns (the instrumented
+ * lock, with hold tracking, and in checked mode), in both modes: model checking explores thread switches at
  * every shared-memory access under sequential consistency; stress runs real threads, which can
  * show what sequential consistency hides (JCTools' practice). Both check every history of
  * {@link LockedCounter} against {@link GuardedCounterSpec}.
@@ -30,6 +31,12 @@ class RwLockLincheckTest {
     /** Invocations per race scenario; see {@link #raceModelChecking()}. */
     static final int RACE_INVOCATIONS = 5_000;
 
+    /** Model-checking iterations for the built and checked locks (Fixed and Fair: 20). */
+    static final int VARIANT_MODEL_ITERATIONS = 10;
+
+    /** Stress iterations for the built and checked locks (Fixed and Fair: 5). */
+    static final int VARIANT_STRESS_ITERATIONS = 2;
+
     /** The fixed lock, default (eventually fair) policy. */
     public static class Fixed extends LockedCounter {
         public Fixed() {
@@ -41,6 +48,26 @@ class RwLockLincheckTest {
     public static class Fair extends LockedCounter {
         public Fair() {
             super(new RwLock(true));
+        }
+    }
+
+    /**
+     * What {@code RwLock.builder().build()} returns: the instrumented lock, recording write and
+     * upgradable holds around the same algorithm.
+     */
+    public static class Built extends LockedCounter {
+        public Built() {
+            super(RwLock.builder().build());
+        }
+    }
+
+    /**
+     * The instrumented lock in checked mode: per-thread read holds and the self-deadlock checks.
+     * No operation of {@link LockedCounter} is a misuse, so none may throw here.
+     */
+    public static class Checked extends LockedCounter {
+        public Checked() {
+            super(RwLock.builder().checked(true).build());
         }
     }
 
@@ -75,6 +102,23 @@ class RwLockLincheckTest {
         modelChecking().check(Fair.class);
     }
 
+    /*
+     * The built and checked locks run the same word algorithm as Fixed with bookkeeping around it
+     * (hold records, per-thread read holds), so they get half of Fixed's model-checking iterations
+     * and two fifths of its stress iterations: enough to explore the bookkeeping's interleavings
+     * without doubling the module's test time (see lock-stress/README.md for the cost).
+     */
+
+    @Test
+    void modelCheckingBuilt() {
+        modelChecking().iterations(VARIANT_MODEL_ITERATIONS).check(Built.class);
+    }
+
+    @Test
+    void modelCheckingChecked() {
+        modelChecking().iterations(VARIANT_MODEL_ITERATIONS).check(Checked.class);
+    }
+
     @Test
     void modelCheckingFixedWithTimeouts() {
         modelChecking().check(FixedTimeouts.class);
@@ -93,6 +137,16 @@ class RwLockLincheckTest {
     @Test
     void stressFair() {
         stress().check(Fair.class);
+    }
+
+    @Test
+    void stressBuilt() {
+        stress().iterations(VARIANT_STRESS_ITERATIONS).check(Built.class);
+    }
+
+    @Test
+    void stressChecked() {
+        stress().iterations(VARIANT_STRESS_ITERATIONS).check(Checked.class);
     }
 
     @Test

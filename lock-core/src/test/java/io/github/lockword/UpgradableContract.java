@@ -20,12 +20,18 @@ import org.junit.jupiter.api.Test;
  * {@code tryUpgrade}, {@code tryUpgrade(long, TimeUnit)}, {@code downgrade},
  * {@code downgradeToUpgradable} and {@code downgradeUpgradable}: the word after each, what the
  * upgradable holder shares and excludes, and which waiters each downgrade lets in.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockUpgradableTest extends LockTestSupport {
+public abstract class UpgradableContract extends ContractGroup {
+
+    protected UpgradableContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @Test
     void lockUpgradableCountsAsOneReaderPlusUpgradable() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         assertWord(R | U, lock);
         assertTrue(lock.isLocked());
@@ -38,7 +44,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void everyUpgradableAcquisitionOnAFreeLockTakesReaderPlusUpgradable() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradableInterruptibly();
         assertWord(R | U, lock);
         lock.unlockUpgradable();
@@ -56,14 +62,22 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void upgradableSharesWithReadersAndExcludesWritersAndUpgradables() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         Thread other = newStartedThread("other", () -> {
             assertTrue(lock.tryLockRead());
             assertFalse(lock.tryLockUpgradable());
-            assertFalse(lock.tryLockUpgradable(0, MILLISECONDS));
             assertFalse(lock.tryLockWrite());
-            assertFalse(lock.tryLockWrite(0, MILLISECONDS));
+            if (checkedMode()) {
+                // Checked mode: this thread now holds a read, and a timed request for the upgradable
+                // or write lock by a read holder is refused before it looks at the word, even with a
+                // zero timeout (the plain lock just fails the try).
+                assertMisuse(lock, () -> lock.tryLockUpgradable(0, MILLISECONDS));
+                assertMisuse(lock, () -> lock.tryLockWrite(0, MILLISECONDS));
+            } else {
+                assertFalse(lock.tryLockUpgradable(0, MILLISECONDS));
+                assertFalse(lock.tryLockWrite(0, MILLISECONDS));
+            }
             assertWord(2 * R | U, lock);
             lock.unlockRead();
         });
@@ -74,7 +88,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void upgradableEntersWhileReadersHoldTheLock() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         lock.lockRead();
         assertTrue(lock.tryLockUpgradable());
@@ -88,7 +102,7 @@ class RwLockUpgradableTest extends LockTestSupport {
     @Test
     void secondUpgradableWaitsForTheFirst() throws InterruptedException {
         for (int mode = 0; mode < 3; mode++) {
-            RwLock lock = new RwLock();
+            RwLock lock = newLock();
             lock.lockUpgradable();
             AtomicBoolean acquired = new AtomicBoolean();
             final int m = mode;
@@ -113,7 +127,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void writerWaitsForTheUpgradableHolderInTheMainQueue() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -129,7 +143,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void upgradeWhenAloneIsImmediate() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         lock.upgrade();
         assertWord(W, lock);
@@ -142,7 +156,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void upgradeWaitsForOtherReadersAndNoNewReaderGetsIn() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         CountDownLatch holdsU = new CountDownLatch(1);
         AtomicBoolean upgraded = new AtomicBoolean();
@@ -170,7 +184,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void tryUpgradeSucceedsOnlyForTheSoleReader() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         lock.lockReadRecursive();
         assertWord(2 * R | U, lock);
@@ -186,7 +200,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void tryUpgradeKeepsParkedBitWhenThreadsWait() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         Thread waiter = newStartedThread("upgradable-waiter", () -> {
             lock.lockUpgradable();
@@ -203,7 +217,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void timedTryUpgradeSucceedsWhenTheReaderLeavesInTime() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder reader = holdRead(lock);
         AtomicBoolean result = new AtomicBoolean();
         CountDownLatch holdsU = new CountDownLatch(1);
@@ -228,7 +242,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void timedTryUpgradeTimesOutKeepingTheUpgradableLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         Holder reader = holdRead(lock);
         assertWord(2 * R | U, lock);
@@ -249,7 +263,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void downgradeTurnsTheWriteLockIntoARead() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         lock.downgrade();
         assertWord(R, lock);
@@ -263,7 +277,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void downgradeLetsParkedReadersInWhileTheDowngraderReads() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         CountDownLatch readersIn = new CountDownLatch(2);
         CountDownLatch readersMayLeave = new CountDownLatch(1);
@@ -292,7 +306,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void writerWokenByDowngradeWaitsForTheDowngradersRead() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         AtomicBoolean wrote = new AtomicBoolean();
         Thread writer = newStartedThread("writer", () -> {
@@ -317,7 +331,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void downgradeToUpgradableLetsReadersInButNotUpgraders() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         CountDownLatch readerIn = new CountDownLatch(1);
         CountDownLatch readerMayLeave = new CountDownLatch(1);
@@ -354,7 +368,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void downgradeUpgradableLetsAParkedUpgraderIn() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         CountDownLatch in = new CountDownLatch(1);
         CountDownLatch mayLeave = new CountDownLatch(1);
@@ -379,7 +393,7 @@ class RwLockUpgradableTest extends LockTestSupport {
 
     @Test
     void fullCycleThroughEveryModeChange() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         assertWord(R | U, lock);
         lock.upgrade();
@@ -403,7 +417,7 @@ class RwLockUpgradableTest extends LockTestSupport {
     @Test
     void unlockUpgradableWakesAParkedWriter() throws InterruptedException {
         for (boolean fairUnlock : new boolean[] {false, true}) {
-            RwLock lock = new RwLock();
+            RwLock lock = newLock();
             lock.lockUpgradable();
             Thread writer = newStartedThread("writer", () -> {
                 lock.lockWrite();

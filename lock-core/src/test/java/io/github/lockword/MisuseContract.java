@@ -23,8 +23,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link IllegalMonitorStateException} whose message names the lock and its decoded state, and the
  * word is the same before and after. Also the reader-count limit: at 2^60 - 1 readers every further
  * read share fails with a clear exception and the word is unchanged.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockMisuseTest extends LockTestSupport {
+public abstract class MisuseContract extends ContractGroup {
+
+    protected MisuseContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @FunctionalInterface
     interface Op {
@@ -39,7 +45,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void unlockReadWithNoReadersThrows() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertMisuse(lock, lock::unlockRead);
         assertMisuse(lock, () -> lock.readLock().unlock());
         assertWord(0, lock);
@@ -50,7 +56,7 @@ class RwLockMisuseTest extends LockTestSupport {
         assertWord(W, lock);
         lock.unlockWrite();
 
-        RwLock other = new RwLock();
+        RwLock other = newLock();
         Holder writer = holdWrite(other);
         assertMisuse(other, other::unlockRead);
         assertWord(W, other);
@@ -60,7 +66,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void unlockReadWithNoReadersWhileThreadsWaitThrows() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         Thread waiter = newStartedThread("waiter", () -> {
             lock.lockRead();
@@ -81,7 +87,7 @@ class RwLockMisuseTest extends LockTestSupport {
      */
     @Test
     void unlockReadByTheSoleUpgradableHolderNeverLeavesAnInvalidWord() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         long before = lock.stateWord();
         try {
@@ -99,7 +105,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void unlockWriteWhenNotLockedThrows() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertMisuse(lock, lock::unlockWrite);
         assertMisuse(lock, lock::unlockWriteFair);
         assertMisuse(lock, () -> lock.writeLock().unlock());
@@ -108,7 +114,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void unlockWriteWhileOnlyReadingOrUpgradableThrows() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         assertMisuse(lock, lock::unlockWrite);
         assertMisuse(lock, lock::unlockWriteFair);
@@ -122,7 +128,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void unlockWriteByANonOwnerThrowsAndTheOwnerKeepsTheLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         assertMisuse(lock, lock::unlockWrite);
         assertMisuse(lock, lock::unlockWriteFair);
@@ -135,7 +141,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void unlockWriteWhileAnotherThreadOnlyClaimsWriterThrows() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -168,7 +174,7 @@ class RwLockMisuseTest extends LockTestSupport {
     @MethodSource("needUpgradable")
     void upgradableOperationWithoutUpgradableThrowsAndLeavesTheWord(String name, Op op)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertMisuse(lock, on(lock, op));                  // unlocked
         lock.lockRead();
         assertMisuse(lock, on(lock, op));                  // reading only
@@ -189,7 +195,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void upgradableOperationsWithoutUpgradableWhileAWriterWaitsThrow() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -214,7 +220,7 @@ class RwLockMisuseTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("needWrite")
     void downgradeWithoutTheWriteLockThrowsAndLeavesTheWord(String name, Op op) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertMisuse(lock, on(lock, op));
         lock.lockRead();
         assertMisuse(lock, on(lock, op));
@@ -234,7 +240,7 @@ class RwLockMisuseTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("needWrite")
     void downgradeWhileAnotherThreadOnlyClaimsWriterThrows(String name, Op op) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -277,7 +283,7 @@ class RwLockMisuseTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("ownerRequests")
     void writeOwnerRequestingTheLockAgainThrowsInsteadOfDeadlocking(String name, Op op) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         // In a helper thread, so that a self-deadlock fails this test (bounded) instead of hanging it.
         Thread owner = newStartedThread("owner", () -> {
             lock.lockWrite();
@@ -294,7 +300,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void writeOwnerRequestingTheLockWithThreadsQueuedThrowsAndLeavesTheWord() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         Thread waiter = newStartedThread("waiter", () -> {
             lock.lockRead();
@@ -310,7 +316,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void writeOwnerNonWaitingTryLocksJustFail() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         assertFalse(lock.tryLockWrite());
         assertFalse(lock.tryLockRead());
@@ -328,21 +334,8 @@ class RwLockMisuseTest extends LockTestSupport {
     // ----------------------------------------------------------------------------- messages
 
     @Test
-    void misuseMessagesOfANamedLockShowItsName() {
-        RwLock lock = RwLock.builder().name("routes").build();
-        String id = "RwLock(routes)@" + Integer.toHexString(System.identityHashCode(lock));
-        IllegalMonitorStateException e = assertMisuse(lock, id, lock::unlockRead);
-        assertTrue(e.getMessage().contains("unlockRead"), e.getMessage());
-        lock.lockWrite();
-        e = assertMisuse(lock, id, lock::lockWrite);
-        assertTrue(e.getMessage().contains("WRITER"), e.getMessage());
-        lock.unlockWrite();
-        assertWord(0, lock);
-    }
-
-    @Test
     void misuseMessageNamesTheOperation() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertTrue(assertMisuse(lock, lock::unlockWrite).getMessage().contains("unlockWrite"));
         assertTrue(assertMisuse(lock, lock::unlockUpgradable).getMessage().contains("unlockUpgradable"));
         assertTrue(assertMisuse(lock, lock::upgrade).getMessage().contains("upgrade"));
@@ -397,7 +390,7 @@ class RwLockMisuseTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("readShares")
     void readerCountOverflowIsRefusedAndLeavesTheWord(String name, Op op) {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         try {
             lock.setStateWordForTesting(LockState.READERS_MASK);
             assertOverflowRefused(lock, op, name);
@@ -411,7 +404,7 @@ class RwLockMisuseTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("readShares")
     void theLastReaderThatFitsGetsInAndTheNextIsRefused(String name, Op op) throws Throwable {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         try {
             lock.setStateWordForTesting(LockState.READERS_MASK - R);
             op.run(lock);
@@ -441,7 +434,7 @@ class RwLockMisuseTest extends LockTestSupport {
 
     @Test
     void upgradableAtTheLimitWithAnUpgradableHolderIsBlockedNotOverflowed() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         try {
             lock.setStateWordForTesting(LockState.READERS_MASK | U);
             assertFalse(lock.tryLockUpgradable());

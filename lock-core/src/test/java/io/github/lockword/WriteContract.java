@@ -19,12 +19,18 @@ import org.junit.jupiter.api.Test;
  * {@code tryLockWrite(long, TimeUnit)}, {@code unlockWrite}, {@code unlockWriteFair} — the word in
  * each step (claim WRITER in the MAIN queue, then wait for readers in the WRITER queue), exclusion of
  * every other mode, and the exclusive owner that {@code AbstractOwnableSynchronizer} reports.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockWriteTest extends LockTestSupport {
+public abstract class WriteContract extends ContractGroup {
+
+    protected WriteContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @Test
     void lockWriteSetsWriterAndOwnerAndUnlockWriteClearsBoth() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         assertWord(W, lock);
         assertTrue(lock.isLocked());
@@ -42,7 +48,7 @@ class RwLockWriteTest extends LockTestSupport {
 
     @Test
     void everyWriteAcquisitionOnAFreeLockTakesOnlyWriter() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWriteInterruptibly();
         assertWord(W, lock);
         lock.unlockWrite();
@@ -64,7 +70,7 @@ class RwLockWriteTest extends LockTestSupport {
 
     @Test
     void unlockWriteFairWithoutWaitersJustReleases() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         lock.unlockWriteFair();
         assertWord(0, lock);
@@ -75,7 +81,7 @@ class RwLockWriteTest extends LockTestSupport {
 
     @Test
     void writeLockExcludesEveryOtherAcquisition() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         Thread other = newStartedThread("other", () -> {
             assertFalse(lock.isWriteLockedByCurrentThread());
@@ -97,10 +103,15 @@ class RwLockWriteTest extends LockTestSupport {
 
     @Test
     void tryLockWriteFailsWhileReadOrUpgradableIsHeld() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         assertFalse(lock.tryLockWrite());
-        assertFalse(lock.tryLockWrite(0, MILLISECONDS));
+        if (checkedMode()) {
+            // Checked mode refuses a timed write request by a read holder, even with a zero timeout.
+            assertMisuse(lock, () -> lock.tryLockWrite(0, MILLISECONDS));
+        } else {
+            assertFalse(lock.tryLockWrite(0, MILLISECONDS));
+        }
         assertWord(R, lock);
         lock.unlockRead();
         lock.lockUpgradable();
@@ -110,10 +121,34 @@ class RwLockWriteTest extends LockTestSupport {
         assertWord(0, lock);
     }
 
+    /**
+     * Differs by variant. A read holder asking for the write lock waits for its own read: the plain
+     * lock (every variant but checked) can only time out, and {@code lockWrite()} would hang; checked
+     * mode throws at once, before touching the word.
+     */
+    @Test
+    void readHolderAskingForTheWriteLockTimesOutOrInCheckedModeThrows() throws InterruptedException {
+        RwLock lock = newLock();
+        lock.lockRead();
+        if (checkedMode()) {
+            assertMisuse(lock, () -> lock.tryLockWrite(LONG_DELAY_MS, MILLISECONDS));
+            assertMisuse(lock, lock::lockWrite);
+            assertMisuse(lock, lock::lockWriteInterruptibly);
+            assertMisuse(lock, () -> lock.writeLock().lock());
+        } else {
+            long start = System.nanoTime();
+            assertFalse(lock.tryLockWrite(SHORT_DELAY_MS, MILLISECONDS));
+            assertTimedOutWithin(SHORT_DELAY_MS, start, System.nanoTime());
+        }
+        assertWord(R, lock);
+        lock.unlockRead();
+        assertWord(0, lock);
+    }
+
     @Test
     void secondWriterParksInMainQueueAndGetsTheLockOnUnlock() throws InterruptedException {
         for (int mode = 0; mode < 3; mode++) {
-            RwLock lock = new RwLock();
+            RwLock lock = newLock();
             lock.lockWrite();
             AtomicBoolean acquired = new AtomicBoolean();
             final int m = mode;
@@ -142,7 +177,7 @@ class RwLockWriteTest extends LockTestSupport {
     @Test
     void writerClaimsWriterThenParksInWriterQueueUntilReadersLeave() throws InterruptedException {
         for (int mode = 0; mode < 3; mode++) {
-            RwLock lock = new RwLock();
+            RwLock lock = newLock();
             lock.lockRead();
             AtomicBoolean acquired = new AtomicBoolean();
             final int m = mode;
@@ -171,7 +206,7 @@ class RwLockWriteTest extends LockTestSupport {
 
     @Test
     void writersQueuedBehindAWriterAllGetTheLockInTurn() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -200,7 +235,7 @@ class RwLockWriteTest extends LockTestSupport {
 
     @Test
     void ownerIsVisibleToOtherThreadsAndClearedOnUnlock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         assertSame(writer.thread, lock.writeOwner());
         assertFalse(lock.isWriteLockedByCurrentThread());
@@ -213,7 +248,7 @@ class RwLockWriteTest extends LockTestSupport {
     /** Mutual exclusion under contention, checked on plain fields guarded by the lock. */
     @Test
     void writersExcludeEachOther() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         long[] counter = new long[1];
         int threads = 4;
         int perThread = 20_000;

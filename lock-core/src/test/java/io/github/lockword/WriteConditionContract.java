@@ -32,8 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * waiting and re-acquires it before returning (normally, on timeout and with
  * {@link InterruptedException}); signal wakes the longest waiter; interrupts follow the
  * {@code Condition} contract.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class WriteConditionTest extends LockTestSupport {
+public abstract class WriteConditionContract extends ContractGroup {
+
+    protected WriteConditionContract(RwLockContract variant) {
+        super(variant);
+    }
 
     /** One way of awaiting; returns normally when signalled (timed forms: with time to spare). */
     @FunctionalInterface
@@ -60,7 +66,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awaits")
     void awaitWithoutTheWriteLockThrows(String name, Await await) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         assertMisuse(lock, () -> await.await(c));           // unlocked
         lock.lockRead();
@@ -72,7 +78,7 @@ class WriteConditionTest extends LockTestSupport {
         Holder writer = holdWrite(lock);
         assertMisuse(lock, () -> await.await(c));           // another thread writes
         writer.release();
-        RwLock other = new RwLock();
+        RwLock other = newLock();
         other.lockWrite();
         assertMisuse(lock, () -> await.await(c));           // the write lock of another lock
         other.unlockWrite();
@@ -81,7 +87,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWithoutTheWriteLockThrows() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         assertMisuse(lock, c::signal);
         assertMisuse(lock, c::signalAll);
@@ -98,7 +104,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWithoutTheWriteLockDoesNotWakeAWaiter() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean woke = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -122,7 +128,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWithNoWaitersIsHarmless() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         c.signal();
@@ -138,7 +144,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awaits")
     void awaitReleasesTheLockAndReacquiresItBeforeReturning(String name, Await await) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean returned = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -166,7 +172,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void readersCanEnterWhileTheWriterAwaits() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         Thread waiter = newStartedThread("waiter", () -> {
             lock.lockWrite();
@@ -187,7 +193,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void awaitNanosTimesOutAndReturnsANonPositiveRemainder() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long timeout = MILLISECONDS.toNanos(SHORT_DELAY_MS);
@@ -202,7 +208,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void timedAwaitTimesOutAndReturnsFalse() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long start = System.nanoTime();
@@ -215,7 +221,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void awaitUntilTimesOutAndReturnsFalse() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long start = System.nanoTime();
@@ -231,7 +237,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void zeroNegativeAndPastTimeoutsReturnAtOnceStillHoldingTheLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         long start = System.nanoTime();
@@ -249,7 +255,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void nullTimeUnitOrDeadlineThrowsNullPointerException() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         assertThrows(NullPointerException.class, () -> c.await(1, null));
@@ -261,7 +267,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalledTimedAwaitReportsTimeLeft() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicLong remaining = new AtomicLong();
         long timeout = MILLISECONDS.toNanos(LONG_DELAY_MS);
@@ -280,7 +286,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void hugeAwaitNanosWaitsForASignal() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicLong remaining = new AtomicLong();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -302,7 +308,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalWakesTheLongestWaiterOnly() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         List<String> woke = new CopyOnWriteArrayList<>();
         Thread[] waiters = new Thread[3];
@@ -332,7 +338,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void signalAllWakesEveryWaiter() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         Thread[] waiters = new Thread[4];
         for (int i = 0; i < waiters.length; i++) {
@@ -361,7 +367,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void conditionsOfOneLockAreIndependent() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition notEmpty = lock.writeLock().newCondition();
         Condition notFull = lock.writeLock().newCondition();
         AtomicBoolean woke = new AtomicBoolean();
@@ -386,8 +392,8 @@ class WriteConditionTest extends LockTestSupport {
     }
 
     @Test
-    void producerConsumerHandshakeOnAFairLock() throws InterruptedException {
-        RwLock lock = new RwLock(true);
+    void producerConsumerHandshake() throws InterruptedException {
+        RwLock lock = newLock();
         Condition changed = lock.writeLock().newCondition();
         int[] slot = {0}; // 0 = empty
         int items = 500;
@@ -421,7 +427,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleAwaits")
     void interruptedBeforeAwaitThrowsAndKeepsTheLock(String name, Await await) {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         lock.lockWrite();
         Thread.currentThread().interrupt();
@@ -436,7 +442,7 @@ class WriteConditionTest extends LockTestSupport {
     @MethodSource("interruptibleAwaits")
     void interruptedWhileAwaitingThrowsAfterReacquiringTheLock(String name, Await await)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean threw = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -461,7 +467,7 @@ class WriteConditionTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleAwaits")
     void interruptedAwaiterWaitsForTheLockBeforeThrowing(String name, Await await) throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean threw = new AtomicBoolean();
         Thread waiter = newStartedThread("waiter", () -> {
@@ -487,7 +493,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void awaitUninterruptiblyKeepsWaitingAndKeepsTheInterruptStatus() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean returned = new AtomicBoolean();
         AtomicBoolean interruptedOnReturn = new AtomicBoolean();
@@ -516,7 +522,7 @@ class WriteConditionTest extends LockTestSupport {
 
     @Test
     void conditionToStringNamesItsLock() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         assertTrue(c.toString().contains(lockId(lock)), c.toString());
         assertTrue(c.toString().contains("newCondition"), c.toString());

@@ -8,11 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.AbstractOwnableSynchronizer;
 import java.util.concurrent.locks.Condition;
@@ -26,12 +21,18 @@ import org.junit.jupiter.api.Test;
  * {@code hasQueuedThreads}, {@code getQueueLength}, {@code stateWord}, {@code toString} (format
  * {@code RwLock@hash[FLAGS, readers=n, owner=name]}), {@code getName}, {@code isFair}; the type
  * hierarchy; and serialization (a deserialized lock is unlocked and keeps its fairness and name).
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockIntrospectionTest extends LockTestSupport {
+public abstract class IntrospectionContract extends ContractGroup {
+
+    protected IntrospectionContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @Test
     void typeHierarchy() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertTrue(lock instanceof ReadWriteLock);
         assertTrue(lock instanceof AbstractOwnableSynchronizer);
         assertTrue(lock instanceof java.io.Serializable);
@@ -39,22 +40,20 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void newLockIsUnlockedWithNoQueue() {
-        for (RwLock lock : new RwLock[] {new RwLock(), new RwLock(true), new RwLock(false), RwLock.builder().build()}) {
-            assertEquals(0L, lock.stateWord());
-            assertFalse(lock.isLocked());
-            assertFalse(lock.isWriteLocked());
-            assertFalse(lock.isWriteLockedByCurrentThread());
-            assertNull(lock.writeOwner());
-            assertEquals(0, lock.getReadLockCount());
-            assertFalse(lock.hasQueuedThreads());
-            assertEquals(0, lock.getQueueLength());
-            assertNull(lock.getName());
-        }
+        RwLock lock = newLock();
+        assertEquals(0L, lock.stateWord());
+        assertFalse(lock.isLocked());
+        assertFalse(lock.isWriteLocked());
+        assertFalse(lock.isWriteLockedByCurrentThread());
+        assertNull(lock.writeOwner());
+        assertEquals(0, lock.getReadLockCount());
+        assertFalse(lock.hasQueuedThreads());
+        assertEquals(0, lock.getQueueLength());
     }
 
     @Test
     void isLockedAndIsWriteLockedInEveryMode() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         assertTrue(lock.isLocked());
         assertFalse(lock.isWriteLocked());
@@ -76,12 +75,13 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void getReadLockCountCountsEveryReadShareIncludingTheUpgradableOne() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         for (int i = 1; i <= 5; i++) {
             lock.lockRead();
             assertEquals(i, lock.getReadLockCount());
         }
-        lock.lockUpgradable();
+        // tryLockUpgradable(): checked mode would refuse lockUpgradable() by this read holder.
+        assertTrue(lock.tryLockUpgradable());
         assertEquals(6, lock.getReadLockCount());
         lock.unlockUpgradable();
         for (int i = 4; i >= 0; i--) {
@@ -97,7 +97,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void queueIntrospectionCountsMainAndWriterQueues() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder reader = holdRead(lock);
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -125,7 +125,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void conditionWaitersAreNotInTheLocksQueue() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         Thread waiter = newStartedThread("waiter", () -> {
             lock.lockWrite();
@@ -146,7 +146,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
         // Locks share parking-lot buckets; counts must filter by lock.
         RwLock[] locks = new RwLock[64];
         for (int i = 0; i < locks.length; i++) {
-            locks[i] = new RwLock();
+            locks[i] = newLock();
         }
         RwLock target = locks[0];
         target.lockWrite();
@@ -166,7 +166,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void stateWordIsTheRawWord() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         lock.lockRead();
         assertEquals(2 * R, lock.stateWord());
@@ -182,11 +182,12 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     // ------------------------------------------------------------------------------------ toString
 
-    private static final Pattern ID = Pattern.compile("RwLock@[0-9a-f]+");
+    /** How toString() names the lock: {@code RwLock@hash}, or {@code RwLock(name)@hash} for a named lock. */
+    private static final Pattern ID = Pattern.compile("RwLock(\\([^)]+\\))?@[0-9a-f]+");
 
     @Test
     void toStringDecodesTheWord() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         String id = lockId(lock);
         assertEquals(id + "[unlocked, readers=0]", lock.toString());
         assertTrue(ID.matcher(id).matches(), id);
@@ -202,7 +203,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void toStringShowsTheWriteOwnerByName() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
         Thread worker = newStartedThread("worker-3", () -> {
@@ -225,7 +226,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void toStringOfAWriterWaitingForReaders() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -240,7 +241,7 @@ class RwLockIntrospectionTest extends LockTestSupport {
 
     @Test
     void toStringFlagsACorruptWord() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.setStateWordForTesting(0xFFFFFFFFFFFFFFFEL);
         String s = lock.toString();
         assertTrue(s.startsWith(lockId(lock) + "[WRITER|WRITER_PARKED|UPGRADABLE, readers=2^60-1 (saturated)"), s);
@@ -249,62 +250,28 @@ class RwLockIntrospectionTest extends LockTestSupport {
         assertFalse(lock.toString().contains("CORRUPT"));
     }
 
-    @Test
-    void namedLockShowsItsName() {
-        RwLock lock = RwLock.builder().name("routes").build();
-        assertEquals("routes", lock.getName());
-        assertEquals("RwLock(routes)@" + Integer.toHexString(System.identityHashCode(lock)) + "[unlocked, readers=0]",
-                lock.toString());
-        assertNull(new RwLock().getName());
-        assertNull(new RwLock(true).getName());
-    }
-
     // ------------------------------------------------------------------------------- serialization
 
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T o) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
-        }
-    }
-
     @Test
-    void serializationRoundTripGivesAnUnlockedLock() throws Exception {
-        RwLock unlocked = new RwLock();
-        RwLock copy = roundTrip(unlocked);
-        assertNotSame(unlocked, copy);
-        assertEquals(0L, copy.stateWord());
-        assertFalse(copy.isFair());
-
-        RwLock written = new RwLock(true);
-        written.lockWrite();
-        RwLock writtenCopy = roundTrip(written);
-        assertEquals(0L, writtenCopy.stateWord(), "a deserialized lock is unlocked");
-        assertNull(writtenCopy.writeOwner());
-        assertTrue(writtenCopy.isFair());
-        assertTrue(written.isWriteLockedByCurrentThread(), "serializing does not touch the original");
-        written.unlockWrite();
-
-        RwLock read = RwLock.builder().name("cache").build();
-        read.lockRead();
-        read.lockUpgradable();
-        RwLock readCopy = roundTrip(read);
-        assertEquals(0L, readCopy.stateWord());
-        assertEquals("cache", readCopy.getName());
-        assertEquals(2 * R | U, read.stateWord());
-        read.unlockUpgradable();
-        read.unlockRead();
+    void serializationGivesAnUnlockedLockWithTheSameFairnessAndName() throws Exception {
+        RwLock lock = newLock();
+        lock.lockWrite();
+        RwLock copy = RwLockConstructionTest.roundTrip(lock);
+        assertNotSame(lock, copy);
+        assertEquals(0L, copy.stateWord(), "a deserialized lock is unlocked");
+        assertNull(copy.writeOwner());
+        assertEquals(lock.isFair(), copy.isFair());
+        assertEquals(lock.getName(), copy.getName());
+        assertTrue(lock.isWriteLockedByCurrentThread(), "serializing does not touch the original");
+        lock.unlockWrite();
+        assertWord(0, lock);
     }
 
     @Test
     void deserializedLockWorks() throws Exception {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
-        RwLock copy = roundTrip(lock);
+        RwLock copy = RwLockConstructionTest.roundTrip(lock);
         lock.unlockWrite();
         copy.lockWrite();
         assertTrue(copy.isWriteLockedByCurrentThread());

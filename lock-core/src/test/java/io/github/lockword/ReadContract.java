@@ -18,12 +18,18 @@ import org.junit.jupiter.api.Test;
  * {@code tryLockRead(long, TimeUnit)}, {@code unlockRead}, {@code lockReadRecursive} and
  * {@code tryLockReadRecursive(long, TimeUnit)} — what each does to the word, that reads are shared,
  * that they exclude (and wait for) writers, and that recursive reads enter behind a waiting writer.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockReadTest extends LockTestSupport {
+public abstract class ReadContract extends ContractGroup {
+
+    protected ReadContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @Test
     void lockReadAddsOneReaderAndUnlockReadRemovesIt() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         assertWord(R, lock);
         assertTrue(lock.isLocked());
@@ -38,7 +44,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void lockReadInterruptiblyAcquiresAFreeLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockReadInterruptibly();
         assertWord(R, lock);
         lock.unlockRead();
@@ -47,7 +53,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void tryLockReadSucceedsOnAFreeOrReadLockedLock() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertTrue(lock.tryLockRead());
         assertTrue(lock.tryLockRead());
         assertWord(2 * R, lock);
@@ -58,7 +64,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void timedTryLockReadSucceedsOnAFreeLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertTrue(lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
         assertTrue(lock.tryLockRead(0, MILLISECONDS));
         assertWord(2 * R, lock);
@@ -69,7 +75,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void readersShareTheLockAcrossThreads() throws Exception {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         int n = 6;
         CyclicBarrier allInside = new CyclicBarrier(n + 1);
         CountDownLatch leave = new CountDownLatch(1);
@@ -101,7 +107,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void readLockExcludesWritersAndUpgradableStillEnters() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         Thread t = newStartedThread("other", () -> {
             assertFalse(lock.tryLockWrite());
@@ -115,7 +121,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void tryLockReadFailsWhileWriteLockedAndLeavesTheWord() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         assertFalse(lock.tryLockRead());
         assertFalse(lock.tryLockRead(0, MILLISECONDS));
@@ -128,7 +134,7 @@ class RwLockReadTest extends LockTestSupport {
     @Test
     void lockReadWaitsForTheWriterAndEntersWhenItLeaves() throws InterruptedException {
         for (int mode = 0; mode < 4; mode++) {
-            RwLock lock = new RwLock();
+            RwLock lock = newLock();
             Holder writer = holdWrite(lock);
             AtomicBoolean acquired = new AtomicBoolean();
             final int m = mode;
@@ -155,7 +161,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void sameThreadMayTakeSeveralReadsWhenNoWriterWaits() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         lock.lockRead();
         lock.lockReadRecursive();
@@ -169,7 +175,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void lockReadRecursiveOnAFreeLockIsAPlainRead() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockReadRecursive();
         assertWord(R, lock);
         assertTrue(lock.tryLockReadRecursive(0, MILLISECONDS));
@@ -183,7 +189,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void recursiveReadEntersBehindAWaitingWriterButPlainReadDoesNot() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         Thread writer = newStartedThread("writer", () -> {
             lock.lockWrite();
@@ -194,7 +200,13 @@ class RwLockReadTest extends LockTestSupport {
         assertWord(R | W | WP, lock);
 
         assertFalse(lock.tryLockRead(), "a plain read must not pass a writer that waits for readers");
-        assertFalse(lock.tryLockRead(0, MILLISECONDS));
+        if (checkedMode()) {
+            // Checked mode: a timed plain read by a read holder behind a waiting writer is a read
+            // re-entry that could wait for itself; it throws (even with a zero timeout).
+            assertMisuse(lock, () -> lock.tryLockRead(0, MILLISECONDS));
+        } else {
+            assertFalse(lock.tryLockRead(0, MILLISECONDS));
+        }
         lock.lockReadRecursive();
         assertTrue(lock.tryLockReadRecursive(0, MILLISECONDS));
         assertTrue(lock.tryLockReadRecursive(LONG_DELAY_MS, MILLISECONDS));
@@ -210,9 +222,40 @@ class RwLockReadTest extends LockTestSupport {
         assertWord(0, lock);
     }
 
+    /**
+     * Differs by variant. A read holder taking another plain read while a writer waits for the
+     * readers waits for that writer, which waits for it: the plain lock (every variant but checked)
+     * can only time out, and {@code lockRead()} would hang; checked mode throws at once.
+     */
+    @Test
+    void plainReadReentryBehindAWaitingWriterTimesOutOrInCheckedModeThrows() throws InterruptedException {
+        RwLock lock = newLock();
+        lock.lockRead();
+        Thread writer = newStartedThread("writer", () -> {
+            lock.lockWrite();
+            lock.unlockWrite();
+        });
+        waitForParked(lock, writer);
+        assertWord(R | W | WP, lock);
+        if (checkedMode()) {
+            assertMisuse(lock, () -> lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
+            assertMisuse(lock, lock::lockRead);
+            assertMisuse(lock, lock::lockReadInterruptibly);
+            assertMisuse(lock, () -> lock.readLock().lock());
+        } else {
+            long start = System.nanoTime();
+            assertFalse(lock.tryLockRead(SHORT_DELAY_MS, MILLISECONDS));
+            assertTimedOutWithin(SHORT_DELAY_MS, start, System.nanoTime());
+        }
+        assertWord(R | W | WP, lock);
+        lock.unlockRead();
+        awaitTermination(writer);
+        assertWord(0, lock);
+    }
+
     @Test
     void recursiveReadWaitsWhileAWriterHoldsTheLock() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         assertFalse(lock.tryLockReadRecursive(0, MILLISECONDS));
         long start = System.nanoTime();
@@ -232,7 +275,7 @@ class RwLockReadTest extends LockTestSupport {
 
     @Test
     void readersReleasedTogetherLetTheWriterIn() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder r1 = holdRead(lock);
         Holder r2 = holdRead(lock);
         AtomicBoolean wrote = new AtomicBoolean();
@@ -255,7 +298,7 @@ class RwLockReadTest extends LockTestSupport {
     /** Readers never see a half-written pair, and see every completed write (exclusion and visibility). */
     @Test
     void readersNeverSeeAHalfWrittenPair() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         long[] pair = new long[2]; // plain fields, guarded by the lock
         int writes = 20_000;
         Thread writer = newStartedThread("writer", () -> {

@@ -23,8 +23,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Uninterruptible acquisitions ({@code lockRead}, {@code lockWrite}, {@code lockUpgradable},
  * {@code lockReadRecursive}, {@code upgrade}, the views' {@code lock()}) keep waiting and return
  * with the interrupt status still set; non-waiting {@code tryLock*()} ignore it.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockInterruptTest extends LockTestSupport {
+public abstract class InterruptContract extends ContractGroup {
+
+    protected InterruptContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @FunctionalInterface
     interface Acquire {
@@ -93,7 +99,7 @@ class RwLockInterruptTest extends LockTestSupport {
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleAcquisitions")
     void interruptedOnEntryThrowsEvenWhenTheLockIsFree(String name, Acquire acquire, Release release) {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> acquire.acquire(lock));
         assertFalse(Thread.interrupted(), "the interrupt status must be cleared when InterruptedException is thrown");
@@ -104,7 +110,7 @@ class RwLockInterruptTest extends LockTestSupport {
     @MethodSource("interruptibleAcquisitions")
     void interruptedOnEntryThrowsWhenTheLockIsHeldAndLeavesTheWord(String name, Acquire acquire, Release release)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> acquire.acquire(lock));
@@ -119,7 +125,7 @@ class RwLockInterruptTest extends LockTestSupport {
     @MethodSource("interruptibleAcquisitions")
     void afterAnInterruptTheSameCallAcquires(String name, Acquire acquire, Release release)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> acquire.acquire(lock));
         acquire.acquire(lock);
@@ -129,7 +135,7 @@ class RwLockInterruptTest extends LockTestSupport {
 
     @Test
     void timedUpgradeInterruptedOnEntryThrowsAndKeepsUpgradable() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockUpgradable();
         for (long timeout : new long[] {LONG_DELAY_MS, 0, -1}) {
             Thread.currentThread().interrupt();
@@ -143,7 +149,7 @@ class RwLockInterruptTest extends LockTestSupport {
 
     @Test
     void nonWaitingTryLocksIgnoreAndKeepTheInterruptStatus() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Thread.currentThread().interrupt();
         assertTrue(lock.tryLockRead());
         lock.unlockRead();
@@ -162,7 +168,7 @@ class RwLockInterruptTest extends LockTestSupport {
 
     @Test
     void uninterruptibleAcquisitionsOfAFreeLockSucceedAndKeepTheInterruptStatus() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Thread.currentThread().interrupt();
         lock.lockRead();
         lock.lockReadRecursive();
@@ -210,7 +216,7 @@ class RwLockInterruptTest extends LockTestSupport {
     @MethodSource("interruptibleWaits")
     void interruptedWhileParkedBehindAWriterThrowsAndLeavesTheWord(String name, Acquire acquire, Release release)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         interruptWhileParked(lock, acquire, release, W, RwLock.KEY_MAIN);
         writer.release();
@@ -226,7 +232,7 @@ class RwLockInterruptTest extends LockTestSupport {
     void interruptedWhileParkedBehindAnUpgradableHolderThrowsAndLeavesTheWord(String name, Acquire acquire,
                                                                               Release release)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder upgradable = holdUpgradable(lock);
         interruptWhileParked(lock, acquire, release, R | U, RwLock.KEY_MAIN);
         upgradable.release();
@@ -237,7 +243,7 @@ class RwLockInterruptTest extends LockTestSupport {
     @MethodSource("interruptibleWrites")
     void interruptedWhileWaitingForReadersThrowsAndGivesWriterBack(String name, Acquire acquire, Release release)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder reader = holdRead(lock);
         interruptWhileParked(lock, acquire, release, R, RwLock.KEY_WRITER);
         assertTrue(lock.tryLockRead(), "WRITER was not given back");
@@ -251,7 +257,7 @@ class RwLockInterruptTest extends LockTestSupport {
     void interruptedWhileWaitingBehindAnotherWriterThrowsAndLeavesTheWord(String name, Acquire acquire,
                                                                           Release release)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder writer = holdWrite(lock);
         interruptWhileParked(lock, acquire, release, W, RwLock.KEY_MAIN);
         writer.release();
@@ -260,7 +266,7 @@ class RwLockInterruptTest extends LockTestSupport {
 
     @Test
     void interruptedTimedUpgradeThrowsAndKeepsUpgradable() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder reader = holdRead(lock);
         CountDownLatch holdsU = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
@@ -295,7 +301,7 @@ class RwLockInterruptTest extends LockTestSupport {
 
     @Test
     void interruptedWriterWakesTheReadersItHeldUp() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockRead();
         AtomicBoolean threw = new AtomicBoolean();
         Thread writer = newStartedThread("writer", () -> {
@@ -327,7 +333,7 @@ class RwLockInterruptTest extends LockTestSupport {
 
     @Test
     void interruptingOneOfSeveralWaitersKeepsTheOthersQueued() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.lockWrite();
         AtomicBoolean firstIn = new AtomicBoolean();
         Thread first = newStartedThread("first", () -> {
@@ -375,7 +381,7 @@ class RwLockInterruptTest extends LockTestSupport {
     @MethodSource("uninterruptible")
     void uninterruptibleAcquisitionKeepsWaitingAndKeepsTheInterruptStatus(String name, String blockedBy)
             throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Holder holder = blockedBy.equals("write") ? holdWrite(lock)
                 : blockedBy.equals("read") ? holdRead(lock) : holdUpgradable(lock);
         AtomicBoolean acquired = new AtomicBoolean();

@@ -26,12 +26,18 @@ import org.junit.jupiter.api.Test;
  * ({@code lock}, {@code lockInterruptibly}, {@code tryLock}, {@code tryLock(long, TimeUnit)},
  * {@code unlock}); {@code writeLock().newCondition()} gives a new condition each call;
  * {@code readLock().newCondition()} throws {@link UnsupportedOperationException}.
+ *
+ * <p>A group of the {@link RwLockContract} suite: every variant of the lock runs it.
  */
-class RwLockViewsTest extends LockTestSupport {
+public abstract class ViewsContract extends ContractGroup {
+
+    protected ViewsContract(RwLockContract variant) {
+        super(variant);
+    }
 
     @Test
     void viewsAreStableAndDistinct() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         ReadWriteLock rw = lock;
         Lock r = rw.readLock();
         Lock w = rw.writeLock();
@@ -40,13 +46,13 @@ class RwLockViewsTest extends LockTestSupport {
         assertNotSame(r, w);
         assertSame(r, lock.readLock());
         assertSame(w, lock.writeLock());
-        assertNotSame(r, new RwLock().readLock());
+        assertNotSame(r, newLock().readLock());
     }
 
     @Test
     void concurrentFirstRequestsSeeTheSameViews() throws Exception {
         for (int round = 0; round < 50; round++) {
-            RwLock lock = new RwLock();
+            RwLock lock = newLock();
             int n = 4;
             CyclicBarrier start = new CyclicBarrier(n);
             Lock[][] seen = new Lock[n][2];
@@ -73,7 +79,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void readViewMapsToReadMode() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Lock r = lock.readLock();
         r.lock();
         assertWord(R, lock);
@@ -89,7 +95,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void writeViewMapsToWriteMode() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Lock w = lock.writeLock();
         w.lock();
         assertWord(W, lock);
@@ -107,7 +113,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void viewsInteroperateWithTheLocksOwnMethods() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.readLock().lock();
         lock.unlockRead();
         lock.lockRead();
@@ -124,7 +130,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void writeViewExcludesReadViewAcrossThreads() throws InterruptedException {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         lock.writeLock().lock();
         AtomicBoolean readIn = new AtomicBoolean();
         CountDownLatch triedOnce = new CountDownLatch(1);
@@ -147,7 +153,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void readViewHasNoConditions() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> lock.readLock().newCondition());
         assertTrue(e.getMessage().contains(lockId(lock)), e.getMessage());
@@ -156,7 +162,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void writeViewGivesANewConditionEachCall() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         Condition c1 = lock.writeLock().newCondition();
         Condition c2 = lock.writeLock().newCondition();
         assertNotNull(c1);
@@ -166,7 +172,7 @@ class RwLockViewsTest extends LockTestSupport {
 
     @Test
     void viewToStringShowsTheLockAndItsState() {
-        RwLock lock = new RwLock();
+        RwLock lock = newLock();
         assertEquals(lock + ".readLock()", lock.readLock().toString());
         assertEquals(lock + ".writeLock()", lock.writeLock().toString());
         lock.writeLock().lock();
