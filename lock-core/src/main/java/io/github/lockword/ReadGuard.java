@@ -49,13 +49,18 @@ public final class ReadGuard implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!acquired) {
-            return;
+        // Small, and the guard is passed to nothing: then even the cold call of close() on the
+        // exceptional path of try-with-resources is inlined and escape analysis removes the guard.
+        if (acquired) {
+            release(lock, closed);
+            closed = true;
         }
+    }
+
+    private static void release(RwLock lock, boolean closed) {
         if (closed) {
             throw lock.misuse("ReadGuard.close()", "this guard was already closed");
         }
         lock.unlockRead();
-        closed = true;
     }
 }

@@ -51,7 +51,7 @@ public final class UpgradableGuard implements AutoCloseable {
      * @throws IllegalMonitorStateException if this guard holds nothing or was closed
      */
     public WriteGuard upgrade() {
-        requireOpen("UpgradableGuard.upgrade()");
+        requireOpen(lock, acquired, closed, "UpgradableGuard.upgrade()");
         lock.upgrade();
         return new WriteGuard(lock, true, true);
     }
@@ -65,11 +65,12 @@ public final class UpgradableGuard implements AutoCloseable {
      * @throws IllegalMonitorStateException if this guard holds nothing or was closed
      */
     public WriteGuard tryUpgrade(Duration timeout) throws InterruptedException {
-        requireOpen("UpgradableGuard.tryUpgrade(timeout)");
+        requireOpen(lock, acquired, closed, "UpgradableGuard.tryUpgrade(timeout)");
         return new WriteGuard(lock, lock.tryUpgrade(timeout), true);
     }
 
-    private void requireOpen(String op) {
+    /* Static, taking fields: the guard itself is passed to nothing, so escape analysis can remove it. */
+    private static void requireOpen(RwLock lock, boolean acquired, boolean closed, String op) {
         if (!acquired || closed) {
             throw lock.misuse(op, acquired ? "this guard was already closed" : "this guard holds nothing (its try timed out)");
         }
@@ -83,9 +84,15 @@ public final class UpgradableGuard implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!acquired) {
-            return;
+        // Small, and the guard is passed to nothing: then even the cold call of close() on the
+        // exceptional path of try-with-resources is inlined and escape analysis removes the guard.
+        if (acquired) {
+            release(lock, closed);
+            closed = true;
         }
+    }
+
+    private static void release(RwLock lock, boolean closed) {
         if (closed) {
             throw lock.misuse("UpgradableGuard.close()", "this guard was already closed");
         }
@@ -93,6 +100,5 @@ public final class UpgradableGuard implements AutoCloseable {
             throw lock.misuse("UpgradableGuard.close()", "the write guard of its upgrade is still open; close it first");
         }
         lock.unlockUpgradable();
-        closed = true;
     }
 }

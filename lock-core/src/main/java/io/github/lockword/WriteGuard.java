@@ -54,9 +54,15 @@ public final class WriteGuard implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!acquired) {
-            return;
+        // Small, and the guard is passed to nothing: then even the cold call of close() on the
+        // exceptional path of try-with-resources is inlined and escape analysis removes the guard.
+        if (acquired) {
+            release(lock, closed, fromUpgrade);
+            closed = true;
         }
+    }
+
+    private static void release(RwLock lock, boolean closed, boolean fromUpgrade) {
         if (closed) {
             throw lock.misuse("WriteGuard.close()", "this guard was already closed");
         }
@@ -69,6 +75,5 @@ public final class WriteGuard implements AutoCloseable {
         } else {
             lock.unlockWrite();
         }
-        closed = true;
     }
 }
