@@ -28,6 +28,10 @@ import org.jctools.queues.MpscArrayQueue;
  *   <li>holders that must exclude each other never overlap (an occupancy word kept by the harness,
  *       updated with one atomic add on every entry and exit and checked on the value it returns),</li>
  *   <li>a timed operation that gives up has waited at least its timeout (without chaos),</li>
+ *   <li>a timed operation that gives up was not left asleep on a free lock: if the lock had been
+ *       free (nobody but the waiter inside, and nobody entering) since a point at least
+ *       {@code --wake-latency-ms} before the waiter's deadline, a release failed to wake it, and the
+ *       run counts a <em>lost wake-up</em> (see {@link Worker#checkLostWakeup}),</li>
  *   <li>no thread stays inside an operation past its deadline (a watchdog: timed operations get
  *       their timeout plus a grace period, untimed ones a stuck threshold),</li>
  * </ol>
@@ -56,8 +60,21 @@ public final class Soak {
         public long maxTimeoutMicros = 2_000;
         /** The interrupter interrupts a random worker this often; 0 turns interrupts off. */
         public long interruptEveryMicros = 500;
-        /** Use {@code new RwLock(true)} (every unlock with waiters hands off). */
+        /** Use a fair lock (every unlock with waiters hands off). */
         public boolean fair;
+        /** How the lock is made: {@code new RwLock()}, the builder, checked mode, no hold tracking. */
+        public Locks.Kind kind = Locks.Kind.PLAIN;
+        /** One timed acquisition in this many waits {@link #patientMillis} instead (0: never). */
+        public int patientEvery = 64;
+        /** The timeout of a patient acquisition: long enough for a lost wake-up to show. */
+        public long patientMillis = 1_000;
+        /**
+         * A timed acquisition that gives up although the lock had been free since this long before its
+         * deadline counts as a lost wake-up: the longest a woken thread may take to be scheduled.
+         */
+        public long wakeLatencyMillis = 100;
+        /** Workers pause up to this long between operations (0: no pause), which leaves the lock idle. */
+        public long idleMicros;
         /** Inject chaos at the parking seam (lock-faults): spurious wake-ups, early timeouts, ... */
         public boolean chaos;
         /** Run a faulty lock from lock-faults instead of the fixed one ({@code Fault} name), or null. */
@@ -75,17 +92,42 @@ public final class Soak {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "threads=%d duration=%s max-timeout=%dus interrupt-every=%s fair=%s chaos=%s fault=%s seed=%d",
-                    threads, duration, maxTimeoutMicros, interruptEveryMicros == 0 ? "off" : interruptEveryMicros + "us",
+            return String.format(Locale.ROOT, "threads=%d duration=%s lock=%s max-timeout=%dus patient=%s "
+                            + "interrupt-every=%s idle=%dus fair=%s chaos=%s fault=%s seed=%d",
+                    threads, duration, kind.name().toLowerCase(Locale.ROOT), maxTimeoutMicros,
+                    patientEvery <= 0 ? "off" : "1/" + patientEvery + "@" + patientMillis + "ms",
+                    interruptEveryMicros == 0 ? "off" : interruptEveryMicros + "us", idleMicros,
                     fair, chaos, fault == null ? "none" : fault, seed);
         }
     }
 
-    /* Occupancy word kept by the harness: three 20-bit counts of holders inside. */
+    /*
+     * Occupancy word kept by the harness: three 16-bit counts of holders inside, and in the top 16
+     * bits a count of entries (mod 2^16), so that "no entry since then" is one comparison.
+     */
     private static final long OCC_READER = 1L;
-    private static final long OCC_UPGRADABLE = 1L << 20;
-    private static final long OCC_WRITER = 1L << 40;
-    private static final long OCC_FIELD = (1L << 20) - 1;
+    private static final long OCC_UPGRADABLE = 1L << 16;
+    private static final long OCC_WRITER = 1L << 32;
+    private static final long OCC_ENTRY = 1L << 48;
+    private static final long OCC_FIELD = (1L << 16) - 1;
+    private static final long OCC_HOLDERS = OCC_ENTRY - 1;
+
+    /**
+     * When the occupancy word last dropped to a given set of holders: {@code entries} is the entry
+     * count then, {@code nanos} a time just after. While the entry count is unchanged the lock has
+     * had no holder but those left then.
+     */
+    private static final class Mark {
+        final long entries;
+        final long nanos;
+
+        Mark(long entries, long nanos) {
+            this.entries = entries;
+            this.nanos = nanos;
+        }
+    }
+
+    private static final Mark NO_MARK = new Mark(-1, 0);
 
     private static final int MAX_NOTES = 20;
     private static final int EVENT_CAPACITY = 4096;
@@ -95,9 +137,15 @@ public final class Soak {
     private final Condition condition;
     private final PrintStream out;
     private final AtomicLong occupancy = new AtomicLong();
+    /** The last exit that left nobody inside. */
+    private volatile Mark freeMark = NO_MARK;
+    /** The last exit that left only an upgradable holder inside. */
+    private volatile Mark upgradableOnlyMark = NO_MARK;
     private final MpscArrayQueue<String> events = new MpscArrayQueue<>(EVENT_CAPACITY);
     private final List<String> notes = new ArrayList<>();
     private final long maxTimeoutNanos;
+    private final long patientNanos;
+    private final long wakeLatencyNanos;
     private volatile long endNanos;
 
     private Soak(Options options, RwLock lock, PrintStream out) {
@@ -106,6 +154,8 @@ public final class Soak {
         this.condition = lock.writeLock().newCondition();
         this.out = out;
         this.maxTimeoutNanos = TimeUnit.MICROSECONDS.toNanos(options.maxTimeoutMicros);
+        this.patientNanos = TimeUnit.MILLISECONDS.toNanos(options.patientMillis);
+        this.wakeLatencyNanos = TimeUnit.MILLISECONDS.toNanos(options.wakeLatencyMillis);
     }
 
     /**
@@ -130,9 +180,11 @@ public final class Soak {
             options = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("soak: " + e.getMessage());
-            System.err.println("usage: Soak [--threads N] [--duration 10m] [--max-timeout-us 2000] "
-                    + "[--interrupt-every-us 500] [--fair] [--chaos] [--fault ISSUE_465] [--seed S] "
-                    + "[--stuck-ms 10000] [--grace-ms 2000] [--report-every 10s]");
+            System.err.println("usage: Soak [--threads N] [--duration 10m] [--lock plain|builder|checked|untracked] "
+                    + "[--fair] [--max-timeout-us 2000] [--patient-every 64] [--patient-ms 1000] "
+                    + "[--wake-latency-ms 100] [--interrupt-every-us 500] [--idle-us 0] [--chaos] "
+                    + "[--fault ISSUE_465] [--seed S] [--stuck-ms 10000] [--grace-ms 2000] [--report-every 10s] "
+                    + "[--max-hold-spins 64]");
             System.exit(2);
             return;
         }
@@ -190,6 +242,21 @@ public final class Soak {
                     break;
                 case "--max-hold-spins":
                     o.maxHoldSpins = positive(a, Integer.parseInt(v));
+                    break;
+                case "--lock":
+                    o.kind = Locks.Kind.parse(v);
+                    break;
+                case "--patient-every":
+                    o.patientEvery = Integer.parseInt(v);
+                    break;
+                case "--patient-ms":
+                    o.patientMillis = positive(a, Long.parseLong(v));
+                    break;
+                case "--wake-latency-ms":
+                    o.wakeLatencyMillis = positive(a, Long.parseLong(v));
+                    break;
+                case "--idle-us":
+                    o.idleMicros = Long.parseLong(v);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option " + a);
@@ -268,7 +335,7 @@ public final class Soak {
         }
 
         // Let every worker finish its current operation; the longest legal one is a timed wait.
-        long joinDeadline = System.nanoTime() + maxTimeoutNanos
+        long joinDeadline = System.nanoTime() + Math.max(maxTimeoutNanos, patientNanos)
                 + TimeUnit.MILLISECONDS.toNanos(Math.max(options.graceMillis, options.stuckMillis));
         int unfinished = 0;
         for (Worker w : workers) {
@@ -307,6 +374,7 @@ public final class Soak {
         long corrupted = 0;
         long exclusion = 0;
         long early = 0;
+        long lost = 0;
         long unexpected = 0;
         long dropped = 0;
         for (Worker w : workers) {
@@ -319,6 +387,7 @@ public final class Soak {
             corrupted += s.corruptedWords;
             exclusion += s.exclusionErrors;
             early += s.earlyTimeouts;
+            lost += s.lostWakeups;
             unexpected += s.unexpected;
             dropped += s.droppedEvents;
         }
@@ -331,7 +400,7 @@ public final class Soak {
             note(dropped + " events were dropped (event queue full)");
         }
         SoakReport report = new SoakReport(seconds, ops, acquisitions, timeouts, interrupts, maxWait, corrupted,
-                exclusion, early, unexpected, stuck, unfinished, finalWord, List.copyOf(notes));
+                exclusion, early, lost, unexpected, stuck, unfinished, finalWord, List.copyOf(notes));
         out.println(report.summary());
         return report;
     }
@@ -416,6 +485,7 @@ public final class Soak {
         long corruptedWords;
         long exclusionErrors;
         long earlyTimeouts;
+        long lostWakeups;
         long unexpected;
         long droppedEvents;
     }
@@ -467,6 +537,9 @@ public final class Soak {
                 checkWord();
                 if ((++stats.operations & 255) == 0) {
                     publishedOps = stats.operations;
+                }
+                if (options.idleMicros > 0) {
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextLong(options.idleMicros + 1)));
                 }
             }
             publishedOps = stats.operations;
@@ -698,7 +771,7 @@ public final class Soak {
         /** U -> W in the occupancy word: we must be the only holder left. */
         private void upgraded() {
             long prev = change(OCC_UPGRADABLE, OCC_WRITER);
-            if (prev != OCC_UPGRADABLE) {
+            if ((prev & OCC_HOLDERS) != OCC_UPGRADABLE) {
                 exclusionError("upgrade returned while others were inside", prev);
             }
         }
@@ -761,7 +834,11 @@ public final class Soak {
             }
         }
 
+        /** A timeout for a timed acquisition: short, or once in {@code --patient-every}, patient. */
         private long timeout() {
+            if (options.patientEvery > 0 && random.nextInt(options.patientEvery) == 0) {
+                return patientNanos;
+            }
             return random.nextLong(maxTimeoutNanos + 1);
         }
 
@@ -799,15 +876,63 @@ public final class Soak {
                     event(String.format(Locale.ROOT, "early timeout: %s gave up after %d ns of a %d ns timeout",
                             step, waited, timeout));
                 }
+                if (!options.chaos) {
+                    checkLostWakeup(t0, timeout);
+                }
+            }
+        }
+
+        /**
+         * After a timed acquisition (or upgrade) gave up: was the lock free, for this thread, since
+         * long enough before its deadline that a release must have woken it? "Free" means nobody
+         * inside but this thread itself (nothing, or its own upgradable share while it upgrades).
+         *
+         * <p>The proof: the last exit that left only this thread's share inside recorded the entry
+         * count and the time ({@link Mark}); the occupancy word read now has the same entry count and
+         * the same holders, so nobody entered since; and the lock's own word agrees that nobody else
+         * holds it (a thread that acquired the lock but has not yet counted its entry shows up
+         * there). Then the lock has been free since {@code mark.nanos} at the latest. If that is at
+         * least {@code --wake-latency-ms} before the deadline, the release at the mark should have
+         * woken this thread in time: a lost wake-up. Races between concurrent exits can only make
+         * the mark older or newer than the true last one, which can hide a lost wake-up (the entry
+         * counts then differ) but never invent one.
+         */
+        private void checkLostWakeup(long t0, long timeout) {
+            Mark mark;
+            if (mine == 0) {
+                mark = freeMark;
+            } else if (mine == OCC_UPGRADABLE) {
+                mark = upgradableOnlyMark;
+            } else {
+                return;
+            }
+            long occ = occupancy.get();
+            if (mark.entries != (occ >>> 48) || (occ & OCC_HOLDERS) != mine) {
+                return;
+            }
+            long word = lock.stateWord();
+            boolean othersInWord = mine == 0
+                    ? (word & (LockState.WRITER | LockState.UPGRADABLE)) != 0 || LockState.readers(word) != 0
+                    : (word & LockState.WRITER) != 0 || LockState.readers(word) != 1;
+            if (othersInWord) {
+                return;
+            }
+            long deadline = t0 + timeout;
+            long freeBeforeDeadline = deadline - mark.nanos;
+            if (freeBeforeDeadline >= wakeLatencyNanos) {
+                stats.lostWakeups++;
+                event(String.format(Locale.ROOT, "lost wake-up: %s (timeout %.3f ms) gave up although the lock had been "
+                                + "free since %.3f ms before its deadline (%.3f ms after it began); %s",
+                        step, timeout / 1e6, freeBeforeDeadline / 1e6, (mark.nanos - t0) / 1e6, lock));
             }
         }
 
         private void enter(long share) {
             mine += share;
-            long prev = occupancy.getAndAdd(share);
-            long writers = (prev / OCC_WRITER) & OCC_FIELD;
-            long upgradables = (prev / OCC_UPGRADABLE) & OCC_FIELD;
-            boolean bad = share == OCC_WRITER ? prev != 0
+            long prev = occupancy.getAndAdd(share + OCC_ENTRY);
+            long writers = (prev >>> 32) & OCC_FIELD;
+            long upgradables = (prev >>> 16) & OCC_FIELD;
+            boolean bad = share == OCC_WRITER ? (prev & OCC_HOLDERS) != 0
                     : share == OCC_UPGRADABLE ? writers != 0 || upgradables != 0
                     : writers != 0;
             if (bad) {
@@ -817,13 +942,26 @@ public final class Soak {
 
         private void exit(long share) {
             mine -= share;
-            occupancy.getAndAdd(-share);
+            long prev = occupancy.getAndAdd(-share);
+            marked(prev - share);
         }
 
         /** Moves this thread's own share in the occupancy word from {@code from} to {@code to}. */
         private long change(long from, long to) {
             mine += to - from;
-            return occupancy.getAndAdd(to - from);
+            long prev = occupancy.getAndAdd(to - from);
+            marked(prev + to - from);
+            return prev;
+        }
+
+        /** After an exit or change that left {@code occ}: record when the lock became free (or U-only). */
+        private void marked(long occ) {
+            long holders = occ & OCC_HOLDERS;
+            if (holders == 0) {
+                freeMark = new Mark(occ >>> 48, System.nanoTime());
+            } else if (holders == OCC_UPGRADABLE) {
+                upgradableOnlyMark = new Mark(occ >>> 48, System.nanoTime());
+            }
         }
 
         /**
@@ -832,15 +970,16 @@ public final class Soak {
          */
         private void leave() {
             stepDeadline = 0;
-            occupancy.getAndAdd(-mine);
+            long prev = occupancy.getAndAdd(-mine);
+            marked(prev - mine);
             mine = 0;
         }
 
         private void exclusionError(String what, long occ) {
             stats.exclusionErrors++;
             event(String.format(Locale.ROOT, "exclusion: %s %s with readers=%d upgradable=%d writers=%d inside; %s",
-                    thread.getName(), what, occ & OCC_FIELD, (occ / OCC_UPGRADABLE) & OCC_FIELD,
-                    (occ / OCC_WRITER) & OCC_FIELD, lock));
+                    thread.getName(), what, occ & OCC_FIELD, (occ >>> 16) & OCC_FIELD,
+                    (occ >>> 32) & OCC_FIELD, lock));
         }
 
         private void checkWord() {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What a {@link Soak} run found. {@link #passed()} is the verdict: no corrupted word, no overlap of
- * holders that must exclude each other, no early timeout, no stuck thread, no unexpected exception,
+ * holders that must exclude each other, no early timeout, no lost wake-up, no stuck thread, no unexpected exception,
  * and an unlocked word ({@code 0}) once every worker has stopped.
  *
  * @param seconds          wall-clock length of the run
@@ -19,6 +19,9 @@ import java.util.List;
  * @param exclusionErrors  observations of two holders inside that must exclude each other
  * @param earlyTimeouts    timed operations that gave up before their timeout elapsed (checked only
  *                         without chaos, which expires deadlines early on purpose)
+ * @param lostWakeups      timed operations that gave up although the lock had been free (for them)
+ *                         since at least the wake-up latency allowance before their deadline: a
+ *                         release that should have woken them did not (checked only without chaos)
  * @param unexpected       exceptions other than InterruptedException thrown by lock operations
  * @param stuckThreads     workers found past their deadline (timed operations: timeout plus a grace
  *                         period; untimed: the stuck threshold), counted once per operation
@@ -28,12 +31,13 @@ import java.util.List;
  */
 public record SoakReport(double seconds, long operations, long acquisitions, long timeouts, long interrupts,
                          long maxWaitNanos, long corruptedWords, long exclusionErrors, long earlyTimeouts,
-                         long unexpected, long stuckThreads, int unfinishedThreads, long finalWord,
+                         long lostWakeups, long unexpected, long stuckThreads, int unfinishedThreads, long finalWord,
                          List<String> notes) {
 
     /** The verdict: nothing wrong was seen and the lock ended unlocked. */
     public boolean passed() {
-        return corruptedWords == 0 && exclusionErrors == 0 && earlyTimeouts == 0 && unexpected == 0
+        return corruptedWords == 0 && exclusionErrors == 0 && earlyTimeouts == 0 && lostWakeups == 0
+                && unexpected == 0
                 && stuckThreads == 0 && unfinishedThreads == 0 && finalWord == 0L;
     }
 
@@ -49,6 +53,7 @@ public record SoakReport(double seconds, long operations, long acquisitions, lon
         b.append(String.format("corrupted words   %,d%n", corruptedWords));
         b.append(String.format("exclusion errors  %,d%n", exclusionErrors));
         b.append(String.format("early timeouts    %,d%n", earlyTimeouts));
+        b.append(String.format("lost wake-ups     %,d%n", lostWakeups));
         b.append(String.format("unexpected exc.   %,d%n", unexpected));
         b.append(String.format("stuck threads     %,d%n", stuckThreads));
         b.append(String.format("unfinished        %,d%n", unfinishedThreads));

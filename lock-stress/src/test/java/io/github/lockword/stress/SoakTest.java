@@ -14,8 +14,13 @@ import io.github.lockword.faults.Schedule;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Short runs of the {@link Soak} harness: the fixed lock passes, and a corrupted lock fails. */
+/**
+ * Short runs of the {@link Soak} harness: the fixed lock passes, made in every way a user can make
+ * it; a corrupted lock fails, and so does a waiter left asleep on a free lock.
+ */
 class SoakTest {
 
     private static Soak.Options shortRun(Duration duration) {
@@ -38,6 +43,66 @@ class SoakTest {
         assertTrue(r.passed(), r::summary);
     }
 
+    /** Every way of making the lock, not only {@code new RwLock()}: the builder's, checked, untracked. */
+    @ParameterizedTest
+    @EnumSource(Locks.Kind.class)
+    void everyKindOfLockSurvives(Locks.Kind kind) {
+        Soak.Options o = shortRun(Duration.ofMillis(1_500));
+        o.kind = kind;
+        SoakReport r = Soak.run(o, System.out);
+        assertTrue(r.operations() > 1_000, r::summary);
+        assertTrue(r.passed(), r::summary);
+    }
+
+    @Test
+    void checkedFairLockSurvives() {
+        Soak.Options o = shortRun(Duration.ofSeconds(1));
+        o.kind = Locks.Kind.CHECKED;
+        o.fair = true;
+        SoakReport r = Soak.run(o, System.out);
+        assertTrue(r.passed(), r::summary);
+    }
+
+    /**
+     * The lost wake-up check must be able to fail. A lock whose patient {@code tryLockWrite} sleeps
+     * out its whole timeout without ever looking at the word behaves, seen from outside, exactly like
+     * a waiter whose wake-up was lost: it gives up on a lock that was free all along. One worker, so
+     * the lock is free whenever that worker waits. The same run on the real lock passes.
+     */
+    @Test
+    void waiterAsleepOnAFreeLockFailsTheSoak() {
+        Soak.Options o = lostWakeupRun();
+        SoakReport r = Soak.run(o, () -> new RwLock() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public boolean tryLockWrite(long timeout, TimeUnit unit) throws InterruptedException {
+                long nanos = unit.toNanos(timeout);
+                if (nanos < TimeUnit.MILLISECONDS.toNanos(o.patientMillis)) {
+                    return super.tryLockWrite(timeout, unit);
+                }
+                TimeUnit.NANOSECONDS.sleep(nanos); // never wakes for a release: a lost wake-up
+                return false;
+            }
+        }, System.out);
+        assertFalse(r.passed(), r::summary);
+        assertTrue(r.lostWakeups() > 0, r::summary);
+
+        SoakReport control = Soak.run(lostWakeupRun(), System.out);
+        assertEquals(0, control.lostWakeups(), control::summary);
+        assertTrue(control.passed(), control::summary);
+    }
+
+    private static Soak.Options lostWakeupRun() {
+        Soak.Options o = shortRun(Duration.ofSeconds(1));
+        o.threads = 1;
+        o.interruptEveryMicros = 0;
+        o.patientEvery = 4;
+        o.patientMillis = 150;
+        o.wakeLatencyMillis = 50;
+        return o;
+    }
+
     @Test
     void fixedLockSurvivesChaos() {
         Soak.Options o = shortRun(Duration.ofSeconds(2));
@@ -58,8 +123,9 @@ class SoakTest {
     }
 
     /**
-     * The harness must be able to fail: corrupt a faulty lock with schedule A of DESIGN.md section 4
-     * (deterministic), hand it to the soak, and expect corrupted words and stuck threads.
+     * The harness must be able to fail: corrupt a faulty lock with schedule A of the issue-465
+     * interleaving (a reader released while the timed-out writer is held before its give-back;
+     * deterministic), hand it to the soak, and expect corrupted words and stuck threads.
      */
     @Test
     void corruptedLockFailsTheSoak() throws InterruptedException {

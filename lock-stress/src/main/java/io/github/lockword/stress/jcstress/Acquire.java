@@ -18,10 +18,13 @@ final class Acquire {
     static final int INTERRUPTED = -2;
 
     /**
-     * Long enough that a timeout against a holder that releases within microseconds means a
-     * stalled machine, short enough that a lost wake-up shows up as a result rather than a hang.
+     * The timeout of a patient acquisition: against a holder that releases within microseconds it
+     * expires only if the waiter slept through the release (a lost wake-up), so tests make that
+     * outcome FORBIDDEN. Long enough for a stalled, loaded machine; short enough that a lost
+     * wake-up shows up as a result rather than a hang. {@code -Dlockword.jcstress.patientNanos=N}
+     * overrides it (e.g. to check quickly that a lock which loses wake-ups fails the tests).
      */
-    static final long PATIENT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long PATIENT_NANOS = Long.getLong("lockword.jcstress.patientNanos", TimeUnit.SECONDS.toNanos(5));
 
     private Acquire() {
     }
@@ -82,13 +85,6 @@ final class Acquire {
             return ACQUIRED;
         } catch (InterruptedException e) {
             return INTERRUPTED;
-        }
-    }
-
-    /** Busy-waits about {@code spins} spin-wait hints: a cheap, unsynchronized delay. */
-    static void spin(int spins) {
-        for (int i = 0; i < spins; i++) {
-            Thread.onSpinWait();
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.lockword.RwLock;
 import io.github.lockword.faults.Fault;
 import io.github.lockword.faults.FaultyLocks;
 import org.openjdk.jcstress.annotations.Actor;
@@ -42,21 +41,20 @@ public final class Issue465RaceTests {
     @Outcome(id = "-1, -1", expect = ACCEPTABLE_INTERESTING,
             desc = "Issue 465 reproduced with PARKED also set: 0xFFFFFFFFFFFFFFFF.")
     @Outcome(expect = FORBIDDEN, desc = "Some other leftover word: not the known bug.")
-    public static class WriterVsReaderRelease {
-        private final RwLock lock = FaultyLocks.create(Fault.ISSUE_465);
-
+    public static class WriterVsReaderRelease extends Races.Race {
         public WriterVsReaderRelease() {
+            super(FaultyLocks.create(Fault.ISSUE_465));
             lock.lockRead(); // the share the reader actor releases
         }
 
         @Actor
         public void reader() {
-            Races.releaseReader(lock);
+            Races.releaseReader(this);
         }
 
         @Actor
         public void writer(IJ_Result r) {
-            r.r1 = Races.timedWriter(lock);
+            r.r1 = Races.timedWriter(this);
         }
 
         @Arbiter
@@ -77,22 +75,21 @@ public final class Issue465RaceTests {
     @Outcome(id = "-1, -1", expect = ACCEPTABLE_INTERESTING,
             desc = "Issue 465 (upgrade) reproduced with PARKED also set: 0xFFFFFFFFFFFFFFFF.")
     @Outcome(expect = FORBIDDEN, desc = "Some other leftover word: not the known bug.")
-    public static class UpgraderVsReaderRelease {
-        private final RwLock lock = FaultyLocks.create(Fault.ISSUE_465_UPGRADE);
-
+    public static class UpgraderVsReaderRelease extends Races.Race {
         public UpgraderVsReaderRelease() {
+            super(FaultyLocks.create(Fault.ISSUE_465_UPGRADE));
             lock.lockUpgradable(); // held by the upgrader actor
             lock.lockRead(); // the share the reader actor releases
         }
 
         @Actor
         public void reader() {
-            Races.releaseReader(lock);
+            Races.releaseReader(this);
         }
 
         @Actor
         public void upgrader(IJ_Result r) {
-            r.r1 = Races.timedUpgrader(lock);
+            r.r1 = Races.timedUpgrader(this);
         }
 
         @Arbiter

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.github.lockword.RwLock;
+import io.github.lockword.stress.Locks;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -36,7 +37,7 @@ public final class TryLockTests {
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: both held the write lock at once.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")
     public static class WriteWrite {
-        private final RwLock lock = new RwLock();
+        private final RwLock lock = Locks.anyKind(false);
         private int counter;
 
         @Actor
@@ -76,7 +77,7 @@ public final class TryLockTests {
     @Outcome(id = "0, 0, -1", expect = FORBIDDEN, desc = "Both failed: a spurious try failure.")
     @Outcome(expect = FORBIDDEN, desc = "Torn read or inconsistent results: reader and writer overlapped.")
     public static class ReadWrite {
-        private final RwLock lock = new RwLock();
+        private final RwLock lock = Locks.anyKind(false);
         private int x;
         private int y;
 
@@ -111,7 +112,7 @@ public final class TryLockTests {
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Both tries succeeded.")
     @Outcome(expect = FORBIDDEN, desc = "A try failed although no writer was present: spurious failure.")
     public static class ReadUpgradable {
-        private final RwLock lock = new RwLock();
+        private final RwLock lock = Locks.anyKind(false);
 
         @Actor
         public void reader(II_Result r) {
@@ -136,7 +137,7 @@ public final class TryLockTests {
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Both tries succeeded.")
     @Outcome(expect = FORBIDDEN, desc = "A tryLockRead failed although no writer was present: spurious failure.")
     public static class ReadRead {
-        private final RwLock lock = new RwLock();
+        private final RwLock lock = Locks.anyKind(false);
 
         @Actor
         public void reader1(II_Result r) {
@@ -164,7 +165,7 @@ public final class TryLockTests {
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: two upgradable holders at once.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")
     public static class UpgradableUpgradable {
-        private final RwLock lock = new RwLock();
+        private final RwLock lock = Locks.anyKind(false);
         private int counter;
 
         @Actor
@@ -201,7 +202,7 @@ public final class TryLockTests {
     @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "The upgrade failed because the reader was inside.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair, or stores without a successful upgrade.")
     public static class UpgradeVsReader {
-        private final RwLock lock = new RwLock();
+        private final RwLock lock = Locks.anyKind(false);
         private int x;
         private int y;
 
