@@ -44,9 +44,11 @@ import org.jctools.queues.MpscArrayQueue;
  * {@link MpscArrayQueue} that the main thread drains.
  *
  * <p>Usage: {@code java -cp lock-stress/target/jcstress.jar io.github.lockword.stress.Soak
- * [--threads N] [--duration 10m] [--max-timeout-us 2000] [--interrupt-every-us 500] [--fair]
- * [--chaos] [--fault ISSUE_465] [--seed S] [--stuck-ms 10000] [--report-every 10s]}. Exit status 0
- * when the run passed, 1 when it found a problem, 2 on a usage error.
+ * [--threads N] [--duration 10m] [--lock plain|builder|checked|untracked] [--fair]
+ * [--max-timeout-us 2000] [--patient-every 64] [--patient-ms 1000] [--wake-latency-ms 100]
+ * [--interrupt-every-us 500] [--idle-us 0] [--chaos] [--fault ISSUE_465] [--seed S]
+ * [--stuck-ms 10000] [--report-every 10s]}. Exit status 0 when the run passed, 1 when it found a
+ * problem, 2 on a usage error.
  */
 public final class Soak {
 
