@@ -91,6 +91,13 @@ public final class Soak {
         public Duration reportEvery = Duration.ofSeconds(10);
         /** Critical sections busy-wait up to this many spin hints. */
         public int maxHoldSpins = 64;
+        /**
+         * Self-test of the lost wake-up check only: a patient {@code tryLockWrite(timeout)} sleeps out
+         * its whole timeout without looking at the lock and fails, which from outside is exactly a
+         * waiter whose wake-up was lost. A run with this set must fail. (RwLock is sealed, so the
+         * misbehaving waiter lives here rather than in a subclass of the lock.)
+         */
+        public boolean sleepThroughPatientWrites;
 
         @Override
         public String toString() {
@@ -670,7 +677,12 @@ public final class Soak {
                         ok = lock.tryLockWrite();
                         break;
                     case 3:
-                        ok = lock.tryLockWrite(timeout, TimeUnit.NANOSECONDS);
+                        if (options.sleepThroughPatientWrites && timeout == patientNanos) {
+                            TimeUnit.NANOSECONDS.sleep(timeout); // never wakes for a release: a lost wake-up
+                            ok = false;
+                        } else {
+                            ok = lock.tryLockWrite(timeout, TimeUnit.NANOSECONDS);
+                        }
                         break;
                     case 4:
                         ok = writeView.tryLock(timeout, TimeUnit.NANOSECONDS);

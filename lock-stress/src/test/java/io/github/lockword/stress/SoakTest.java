@@ -64,27 +64,17 @@ class SoakTest {
     }
 
     /**
-     * The lost wake-up check must be able to fail. A lock whose patient {@code tryLockWrite} sleeps
-     * out its whole timeout without ever looking at the word behaves, seen from outside, exactly like
-     * a waiter whose wake-up was lost: it gives up on a lock that was free all along. One worker, so
+     * The lost wake-up check must be able to fail. A patient {@code tryLockWrite} that sleeps out its
+     * whole timeout without ever looking at the word ({@code sleepThroughPatientWrites}) behaves,
+     * seen from outside, exactly like a waiter whose wake-up was lost: it gives up on a lock that was
+     * free all along. One worker, so
      * the lock is free whenever that worker waits. The same run on the real lock passes.
      */
     @Test
     void waiterAsleepOnAFreeLockFailsTheSoak() {
         Soak.Options o = lostWakeupRun();
-        SoakReport r = Soak.run(o, () -> new RwLock() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public boolean tryLockWrite(long timeout, TimeUnit unit) throws InterruptedException {
-                long nanos = unit.toNanos(timeout);
-                if (nanos < TimeUnit.MILLISECONDS.toNanos(o.patientMillis)) {
-                    return super.tryLockWrite(timeout, unit);
-                }
-                TimeUnit.NANOSECONDS.sleep(nanos); // never wakes for a release: a lost wake-up
-                return false;
-            }
-        }, System.out);
+        o.sleepThroughPatientWrites = true;
+        SoakReport r = Soak.run(o, System.out);
         assertFalse(r.passed(), r::summary);
         assertTrue(r.lostWakeups() > 0, r::summary);
 
