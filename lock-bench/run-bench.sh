@@ -20,8 +20,9 @@
 #       CatalogBench at 1, 2, 4, 8 and 16 threads: 796 points, about 4 hours (THREADS=2: 232 points,
 #       about 65 minutes)
 #
-# Extra arguments go to every JMH invocation, after the profile's own, so they win:
-# e.g. `-f 3`, `-jvm /path/to/java`, `-prof gc`. `-t N` sets the threads of Contended and
+# Extra arguments go to every JMH invocation and replace the profile's own options of the same
+# name (JMH refuses an option given twice; -p and -prof are added to the profile's instead):
+# e.g. `-f 3`, `-wi 0 -i 1 -r 100ms`, `-jvm /path/to/java`, `-prof gc`. `-t N` sets the threads of Contended and
 # CatalogBench in every step: fine for smoke and report, but in targets and full it would
 # collapse their per-thread-count steps into one count; use THREADS there. Environment:
 #   JAVA=/path/to/java   JVM that runs JMH and the forks (default: java on PATH)
@@ -135,9 +136,33 @@ case "$profile" in
     ;;
 esac
 
+# Options in the extra arguments replace the profile's (JMH takes most options only once);
+# -p and -prof add to them.
+overridden=" "
+for a in "${extra[@]}"; do
+  case "$a" in -p|-prof) ;; -*) overridden+="$a " ;; esac
+done
+# drop_overridden NAME: removes the "-option value" pairs that the extra arguments replace.
+drop_overridden() {
+  local -n args=$1
+  local kept=() i=0
+  while [ "$i" -lt "${#args[@]}" ]; do
+    if [[ "${args[$i]}" == -* && "$overridden" == *" ${args[$i]} "* ]]; then
+      i=$((i + 2))
+    else
+      kept+=("${args[$i]}")
+      i=$((i + 1))
+    fi
+  done
+  args=("${kept[@]}")
+}
+drop_overridden common
+
 if [ "${DRY:-0}" = 1 ]; then
   for step in "${steps[@]}"; do
-    echo "$java -jar $jar 'io\.github\.lockword\.bench\.${step%%|*}\.' ${common[*]:-} ${step#*|} ${extra[*]:-}"
+    read -r -a opts <<< "${step#*|}"
+    drop_overridden opts
+    echo "$java -jar $jar 'io\.github\.lockword\.bench\.${step%%|*}\.' ${common[*]:-} ${opts[*]:-} ${extra[*]:-}"
   done
   exit 0
 fi
@@ -152,6 +177,7 @@ n=0
 for step in "${steps[@]}"; do
   cls=${step%%|*}
   read -r -a opts <<< "${step#*|}"
+  drop_overridden opts
   n=$((n + 1))
   out="$raw/$profile-$n-$cls-r$round.json"
   echo "== $profile, round $round/$rounds: $cls ${opts[*]:-} ${common[*]:-} ${extra[*]:-}"
