@@ -6,8 +6,13 @@ the same benchmark and parameters, oriented so that > 1 means better: throughput
 throughput, or RRWL's time / time. Error bars come from JMH's 99.9% confidence half-widths
 (scoreError), propagated to a ratio as relative errors added in quadrature.
 
-Usage: render.py [--profile P] [--machine TEXT] [--command TEXT] [--footprint FILE]
-                 [--out-json FILE] [--out-md FILE] [--out-svg FILE] JMH_JSON...
+Usage: render.py [--profile P] [--machine TEXT] [--command TEXT] [--date TEXT] [--footprint FILE]
+                 [--out-json FILE] [--out-md FILE] [--out-svg FILE] [--out-scaling-svg FILE]
+                 JMH_JSON...
+
+Charts: P.svg, bars relative to RRWL, one panel per benchmark point, each panel on its own log
+scale; P-scaling.svg, throughput against thread count for every point measured at >= 2 thread
+counts, one line per contender, each panel on its own throughput scale.
 """
 
 import argparse
@@ -43,6 +48,9 @@ COLORS = {
     "floor": "#7f7f7f", "floor-atomic": "#c7c7c7", "chm": "#17becf", "nbhm": "#8c564b",
 }
 MIX_ORDER = ["100:0", "99:1", "95:5", "50:50", "0:100"]
+# The contended targets hold at these thread counts (2 = the cores of the reference machine,
+# 8 = a service's oversubscribed pool); the other counts are for the scaling chart.
+TARGET_THREADS = ("2", "8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +192,12 @@ def merge_rounds(raws):
     return merged
 
 
+def params_sort_key(params):
+    """Parameters (key, value) sorted with numbers as numbers: threads 16 after threads 8."""
+    return [(k, (0, int(v), "") if v.isdigit() else (0, mix_key(v)[0], v) if k == "mix" else (1, 0, v))
+            for k, v in params]
+
+
 def order_key(contender):
     return (ORDER.index(contender) if contender in ORDER else len(ORDER), contender)
 
@@ -233,6 +247,15 @@ def fmt_ratio(r, e):
     return f"{r:.2f}× ± {e:.2f}"
 
 
+def alloc_norm(r):
+    """gc.alloc.rate.norm (B/op) of a result run with -prof gc, or None; JMH before 1.36 prefixed
+    profiler metrics with a middle dot."""
+    for name, m in (r.secondary or {}).items():
+        if name.lstrip("\u00b7") == "gc.alloc.rate.norm" and m:
+            return num(m.get("score"))
+    return None
+
+
 def pct(p, q):
     return p.get(q, float("nan")) if p else float("nan")
 
@@ -247,6 +270,7 @@ class Report:
         self.args = args
         self.md = []
         self.panels = []   # (title, [(contender, rel, err)]) for the chart
+        self.scaling_panels = []  # (title, {contender: [(threads, score, err)]}) for the scaling chart
         self.targets = []  # (target, measured, verdict)
 
     def by_class(self, cls):
@@ -286,7 +310,7 @@ class Report:
         self.line(f"# lock-bench results: `{a.profile}` profile")
         self.line()
         self.line(f"* Command: `{a.command}`")
-        self.line(f"* Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}")
+        self.line(f"* Date: {a.date or datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}")
         self.line(f"* Machine: {a.machine}")
         if first:
             self.line(f"* JVM: {first.get('vmName')} {first.get('vmVersion')} "
@@ -360,7 +384,7 @@ class Report:
         for r in rs:
             other = tuple((k, v) for k, v in sorted(r.params.items()) if k != column_param)
             rest.setdefault(other, []).append(r)
-        for other in sorted(rest, key=lambda o: [(k, int(v) if v.isdigit() else v) for k, v in o]):
+        for other in sorted(rest, key=params_sort_key):
             group = rest[other]
             cols = sorted({r.params.get(column_param) for r in group}, key=mix_key)
             cells = {(r.contender, r.params.get(column_param)): r for r in group}
@@ -461,6 +485,84 @@ class Report:
             self.table(["contender", "success rate", "successes", "timeouts", "attempt p50 µs",
                         "attempt p99 µs", "attempt max µs"], rows)
 
+    def scaling(self):
+        """Every throughput point (benchmark, parameters but threads) measured at >= 2 thread counts."""
+        points = {}
+        for r in self.results:
+            if r.mode != "thrpt" or not r.params.get("threads", "").isdigit() or r.cls == "ReadersWriters":
+                continue
+            other = tuple((k, v) for k, v in sorted(r.params.items()) if k != "threads")
+            points.setdefault((r.cls, r.method, other), []).append(r)
+        scaled = {k: rs for k, rs in points.items()
+                  if len({r.params["threads"] for r in rs}) >= 2}
+        self.line("## Scaling with threads (ops/µs, all threads)")
+        self.line()
+        if not scaled:
+            self.line("No benchmark point was measured at two or more thread counts.")
+            self.line()
+            return
+        self.line("The same benchmark point at each thread count this run measured; on a machine with "
+                  "fewer cores than threads the lock is oversubscribed, as in a service's thread pool. "
+                  "Cells: score ± error (vs RRWL at the same thread count).")
+        self.line()
+        for (cls, method, other) in sorted(scaled, key=lambda k: (k[0], k[1], params_sort_key(k[2]))):
+            rs = scaled[(cls, method, other)]
+            threads = sorted({int(r.params["threads"]) for r in rs})
+            cells = {(r.contender, int(r.params["threads"])): r for r in rs}
+            title = f"{cls}" + ("" if method == "op" else f".{method}") + (
+                ": " + ", ".join(f"{k} {v}" for k, v in other) if other else "")
+            self.line(f"**{title}**")
+            self.line()
+            rows = []
+            lines = {}
+            for c in sorted({r.contender for r in rs}, key=order_key):
+                row = [f"`{c}`"]
+                for t in threads:
+                    r = cells.get((c, t))
+                    base = cells.get((BASELINE, t))
+                    if r is None:
+                        row.append("–")
+                        continue
+                    lines.setdefault(c, []).append((t, r.score, r.error))
+                    cell = fmt_err(r.score, r.error)
+                    if base is not None:
+                        cell += " (" + fmt_ratio(*ratio(r.score, r.error, base.score, base.error)) + ")"
+                    row.append(cell)
+                rows.append(row)
+            self.table(["contender"] + [f"{t} thread{'' if t == 1 else 's'}" for t in threads], rows)
+            self.scaling_panels.append((title, {c: pts for c, pts in lines.items() if len(pts) >= 1}))
+        if self.args.scaling_svg_name:
+            self.line(f"![scaling chart]({self.args.scaling_svg_name})")
+            self.line()
+
+    def guards(self):
+        rs = self.by_class("Guards")
+        if not rs:
+            return
+        self.line("## Guards vs bare calls (one thread, ns per acquire + release)")
+        self.line()
+        self.line("`try (var g = lock.read())` and friends against the bare `lockRead()/unlockRead()` "
+                  "pair; `withRead` passes a lambda. B/op is `gc.alloc.rate.norm` from `-prof gc` "
+                  "(bytes allocated per operation; ~0 means the guard was scalar-replaced).")
+        self.line()
+        by = {r.method: r for r in rs}
+        pairs = [("read", "bareRead", "guardRead"), ("read", "bareRead", "withRead"),
+                 ("write", "bareWrite", "guardWrite"), ("upgrade", "bareUpgrade", "guardUpgrade")]
+        named = {m for _, b, g in pairs for m in (b, g)}
+        pairs += [("–", None, m) for m in sorted(by) if m not in named]
+        rows = []
+        for op, bare, guard in pairs:
+            g, b = by.get(guard), by.get(bare) if bare else None
+            if g is None:
+                continue
+            ga, ba = alloc_norm(g), alloc_norm(b) if b else None
+            rows.append([f"`{guard}`", f"`{bare}`" if b else "–", fmt_err(g.score, g.error),
+                         fmt_err(b.score, b.error) if b else "–",
+                         fmt_ratio(*ratio(g.score, g.error, b.score, b.error, True)) if b else "–",
+                         fmt(ga) if ga is not None else "–", fmt(ba) if ba is not None else "–"])
+        self.table(["guard", "bare", "guard ns", "bare ns", "guard ns / bare ns", "guard B/op", "bare B/op"],
+                   rows, left=(0, 1))
+
     def footprint_section(self):
         if not self.footprint:
             return
@@ -491,29 +593,38 @@ class Report:
                             f"{fmt(a.score)} vs {fmt(f.score)} ns = {q:.2f}×" + ("" if math.isnan(e) else f" ± {e:.2f}"),
                             q <= 1.15, not math.isnan(e) and q - e <= 1.15)
         con = self.by_class("Contended")
-        for params, group in sorted(self.groups(con).items()):
+        def by_threads(pg):  # thread count first, then mix and work
+            p = dict(pg[0])
+            return (params_sort_key([("threads", p.get("threads", ""))]), params_sort_key(pg[0]))
+        for params, group in sorted(self.groups(con).items(), key=by_threads):
             p = dict(params)
-            label = f"mix {p.get('mix')}, work {p.get('work')}"
+            t = p.get("threads")
+            label = f"mix {p.get('mix')}, work {p.get('work')}, {t} thread{'' if t == '1' else 's'}"
             rw = group.get("rwlock")
-            if not rw:
+            if not rw or t not in TARGET_THREADS:
                 continue
-            if p.get("mix") in ("100:0", "95:5"):
-                if BASELINE in group:
-                    r, e = ratio(rw.score, rw.error, group[BASELINE].score, group[BASELINE].error)
-                    self.target(f"contended {label}: rwlock ≥ 2.5 × rrwl", fmt_ratio(r, e),
-                                r >= 2.5, not math.isnan(e) and r + e >= 2.5)
-                if "stamped-rw" in group:
-                    r, e = ratio(rw.score, rw.error, group["stamped-rw"].score, group["stamped-rw"].error)
-                    self.target(f"contended {label}: rwlock ≥ stamped-rw", fmt_ratio(r, e),
-                                r >= 1.0, not math.isnan(e) and r + e >= 1.0)
-                if "floor" in group:
-                    r, e = ratio(group["floor"].score, group["floor"].error, rw.score, rw.error)
-                    self.target(f"contended {label}: floor ≤ 1.3 × rwlock", f"floor/rwlock = {fmt_ratio(r, e)}",
-                                r <= 1.3, not math.isnan(e) and r - e <= 1.3)
-            if p.get("mix") == "0:100" and BASELINE in group:
+            # Reader-writer locks: at least the better of RRWL and StampedLock.asReadWriteLock().
+            rivals = [c for c in (BASELINE, "stamped-rw") if c in group]
+            if rivals:
+                best = max(rivals, key=lambda c: group[c].score)
+                r, e = ratio(rw.score, rw.error, group[best].score, group[best].error)
+                self.target(f"contended {label}: rwlock ≥ best of {' / '.join(rivals)}",
+                            f"{fmt_ratio(r, e)} vs {best}", r >= 1.0, not math.isnan(e) and r + e >= 1.0)
+            # Mutexes where writes are frequent: within 0.9x of the better of ReentrantLock and synchronized.
+            mutexes = [c for c in ("reentrant", "synchronized") if c in group]
+            if p.get("mix") in ("50:50", "0:100") and mutexes:
+                best = max(mutexes, key=lambda c: group[c].score)
+                r, e = ratio(rw.score, rw.error, group[best].score, group[best].error)
+                self.target(f"contended {label}: rwlock ≥ 0.9 × best of {' / '.join(mutexes)}",
+                            f"{fmt_ratio(r, e)} vs {best}", r >= 0.9, not math.isnan(e) and r + e >= 0.9)
+            if p.get("mix") in ("100:0", "95:5") and p.get("work") == "100" and BASELINE in group:
                 r, e = ratio(rw.score, rw.error, group[BASELINE].score, group[BASELINE].error)
-                self.target(f"contended {label}: rwlock ≥ rrwl", fmt_ratio(r, e),
-                            r >= 1.0, not math.isnan(e) and r + e >= 1.0)
+                self.target(f"contended {label}: rwlock ≥ 2.5 × rrwl", fmt_ratio(r, e),
+                            r >= 2.5, not math.isnan(e) and r + e >= 2.5)
+            if p.get("mix") in ("100:0", "95:5") and "floor" in group:
+                r, e = ratio(group["floor"].score, group["floor"].error, rw.score, rw.error)
+                self.target(f"contended {label}: floor ≤ 1.3 × rwlock", f"floor/rwlock = {fmt_ratio(r, e)}",
+                            r <= 1.3, not math.isnan(e) and r - e <= 1.3)
         for params, group in sorted(self.groups(self.by_class("WriterLatency")).items()):
             a, b = group.get("rwlock"), group.get(BASELINE)
             if a and b and a.sec("writer") and b.sec("writer"):
@@ -549,6 +660,8 @@ class Report:
         self.pivot("CatalogBench", "Catalog: HashMap under a lock vs concurrent maps (map ops/µs)", "mix",
                    "A routing table of `size` entries: lookups under the read lock, value replacements "
                    "under the write lock; `chm` and `nbhm` use no lock. Cells: score ± error (vs RRWL).")
+        self.scaling()
+        self.guards()
         self.footprint_section()
         self.line(f"![chart]({self.args.svg_name})")
         self.line()
@@ -556,61 +669,150 @@ class Report:
 
 
 # ---------------------------------------------------------------------------------------------
-# Chart
+# Charts: every panel has its own value axis, fitted to its own data, with ticks chosen so that
+# their labels never overlap.
+
+TICK_FONT = 9
+TICK_CHAR_W = 5.6   # generous width of one character at TICK_FONT px (sans-serif digits are ~5 px)
+
+# Mantissas per decade for log axes, coarse to fine.
+LOG_MANTISSAS = [(1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8),
+                 (1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9)]
+
+
+def tick_label(v):
+    """Short, exponent-free label: 0.05, 0.5, 1, 1.5, 20, 1,500."""
+    if v >= 1000:
+        return f"{v:,.0f}"
+    s = f"{v:.4g}"
+    return s if "e" not in s else f"{v:f}".rstrip("0").rstrip(".")
+
+
+def labels_fit(ticks, pos, extent):
+    """True when no two tick labels overlap: extent(label) is the label's size along the axis."""
+    placed = sorted((pos(v), extent(tick_label(v))) for v in ticks)
+    for (a, wa), (b, wb) in zip(placed, placed[1:]):
+        if b - a < (wa + wb) / 2 + 4:
+            return False
+    return True
+
+
+def log_ticks(lo, hi, pos, extent, max_ticks=9):
+    """The densest 'nice' log ticks in [lo, hi] whose labels fit; at least two when possible."""
+    candidates = []
+    d0, d1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    for step in (4, 3, 2):  # every 10^step for very wide ranges
+        candidates.append([10.0 ** d for d in range(d0, d1 + 1) if d % step == 0])
+    for ms in LOG_MANTISSAS:
+        candidates.append([m * 10.0 ** d for d in range(d0 - 1, d1 + 1) for m in ms])
+    best = None
+    for c in candidates:
+        ticks = [v for v in c if lo * 0.9999 <= v <= hi * 1.0001]
+        if len(ticks) > max_ticks or not labels_fit(ticks, pos, extent):
+            continue
+        if best is None or len(ticks) > len(best):
+            best = ticks
+    if best is None:  # nothing fits: the ends of the axis, if even they fit
+        best = [lo, hi] if labels_fit([lo, hi], pos, extent) else [lo]
+    return best
+
+
+def nice_step(span, n):
+    raw = span / max(n, 1)
+    mag = 10.0 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * mag >= raw:
+            return m * mag
+    return 10 * mag
+
+
+def linear_axis(hi, pos_for, extent, max_ticks=7):
+    """Axis from 0 to a nice top above hi; the most ticks (<= max_ticks) whose labels fit."""
+    best = None
+    for n in range(2, max_ticks + 1):
+        step = nice_step(hi, n)
+        top = step * math.ceil(hi / step - 1e-9)
+        ticks = [round(i * step, 10) for i in range(int(round(top / step)) + 1)]
+        if len(ticks) > max_ticks + 1 or not labels_fit(ticks, pos_for(top), extent):
+            continue
+        if best is None or len(ticks) > len(best[1]):
+            best = (top, ticks)
+    if best is None:
+        best = (hi, [0.0, hi])
+    return best
+
+
+def h_extent(label):
+    return len(label) * TICK_CHAR_W
+
+
+def v_extent(_label):
+    return TICK_FONT + 2
+
+
+def svg_open(width, height, title, subtitle):
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
+            f'<rect width="{width}" height="{height}" fill="white"/>',
+            f'<text x="12" y="20" font-size="14" font-weight="bold">{html.escape(title)}</text>',
+            f'<text x="12" y="38" fill="#444">{html.escape(subtitle)}</text>']
+
 
 def svg_chart(panels, title):
-    panels = [(t, [b for b in bars if not math.isnan(b[1])]) for t, bars in panels]
+    """Horizontal bars relative to RRWL, log scale, one panel per benchmark point; each panel's
+    axis spans only that panel's bars and whiskers (always including 1)."""
+    panels = [(t, [b for b in bars if not math.isnan(b[1]) and b[1] > 0]) for t, bars in panels]
     panels = [(t, bars) for t, bars in panels if bars]
-    bar_h, gap, label_w, plot_w, pad = 13, 3, 150, 250, 12
-    panel_w = label_w + plot_w + 2 * pad
+    bar_h, gap, label_w, plot_w, value_w, pad = 13, 3, 150, 220, 34, 12
+    panel_w = label_w + plot_w + value_w + 2 * pad
     cols = 2 if len(panels) > 1 else 1
-    values = []
-    for _, bars in panels:
-        for _, r, e in bars:
-            values.append(r)
-            if not math.isnan(e):
-                values.append(r + e)
-                if r - e > 0:
-                    values.append(r - e)
-    lo = 2.0 ** math.floor(math.log2(min(values + [0.5])))
-    hi = 2.0 ** math.ceil(math.log2(max(values + [2.0])))
-
-    def x_of(v):
-        v = min(max(v, lo), hi)
-        return label_w + plot_w * (math.log2(v) - math.log2(lo)) / (math.log2(hi) - math.log2(lo))
-
-    heights = [34 + len(bars) * (bar_h + gap) + 18 for _, bars in panels]
+    heights = [22 + len(bars) * (bar_h + gap) + 26 for _, bars in panels]
     rows = (len(panels) + cols - 1) // cols
     row_h = [max(heights[i * cols:(i + 1) * cols]) for i in range(rows)]
-    top = 56
+    top = 52
     width = cols * panel_w
     height = top + sum(row_h) + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{pad}" y="20" font-size="14" font-weight="bold">{html.escape(title)}</text>',
-           f'<text x="{pad}" y="38" fill="#444">Relative to ReentrantReadWriteLock (log scale, &gt; 1 = '
-           f'better: more throughput or less time). Whiskers: JMH 99.9% CI.</text>']
+    out = svg_open(width, height, title,
+                   "Relative to ReentrantReadWriteLock (> 1 = better: more throughput or less time), "
+                   "log scale of its own in each panel. Whiskers: JMH 99.9% CI.")
+    if not panels:
+        out.append('<text x="12" y="60" fill="#444">No results to chart.</text>')
     for i, (ptitle, bars) in enumerate(panels):
         col, row = i % cols, i // cols
         ox = col * panel_w + pad
         oy = top + sum(row_h[:row])
+        vals = [r for _, r, _ in bars] + [1.0]
+        blo, bhi = min(vals), max(vals)
+        ext = list(vals)
+        for _, r, e in bars:
+            if not math.isnan(e) and e > 0:
+                ext.append(min(r + e, bhi * 4))
+                if r - e > 0:
+                    ext.append(max(r - e, blo / 4))
+                else:
+                    ext.append(blo / 4)
+        lo, hi = min(ext), max(ext)
+        span = max(math.log(hi / lo), math.log(1.25))
+        lo, hi = lo / math.exp(0.06 * span), hi * math.exp(0.06 * span)
+        llo, lhi = math.log(lo), math.log(hi)
+
+        def x_of(v, llo=llo, lhi=lhi):
+            v = min(max(v, math.exp(llo)), math.exp(lhi))
+            return label_w + plot_w * (math.log(v) - llo) / (lhi - llo)
+
         out.append(f'<g transform="translate({ox},{oy})">')
         out.append(f'<text x="0" y="12" font-weight="bold">{html.escape(ptitle)}</text>')
         base_y = 22
         plot_h = len(bars) * (bar_h + gap)
-        # grid
-        v = lo
-        while v <= hi * 1.0001:
+        for v in log_ticks(lo, hi, x_of, h_extent):
             gx = x_of(v)
-            stroke = "#333" if abs(v - 1) < 1e-9 else "#ddd"
             out.append(f'<line x1="{gx:.1f}" y1="{base_y - 2}" x2="{gx:.1f}" y2="{base_y + plot_h}" '
-                       f'stroke="{stroke}" stroke-width="1"/>')
-            lbl = f"{v:g}" if v >= 1 else f"1/{1 / v:g}"
+                       f'stroke="#ddd" stroke-width="1"/>')
             out.append(f'<text x="{gx:.1f}" y="{base_y + plot_h + 11}" text-anchor="middle" '
-                       f'fill="#666" font-size="9">{lbl}</text>')
-            v *= 2
+                       f'fill="#666" font-size="{TICK_FONT}">{tick_label(v)}</text>')
         x1 = x_of(1.0)
+        out.append(f'<line x1="{x1:.1f}" y1="{base_y - 2}" x2="{x1:.1f}" y2="{base_y + plot_h}" '
+                   f'stroke="#333" stroke-width="1"/>')
         for j, (c, r, e) in enumerate(bars):
             y = base_y + j * (bar_h + gap)
             xr = x_of(r)
@@ -619,15 +821,116 @@ def svg_chart(panels, title):
                        f'{html.escape(LABELS.get(c, c))}</text>')
             out.append(f'<rect x="{min(x1, xr):.1f}" y="{y}" width="{max(abs(xr - x1), 1):.1f}" '
                        f'height="{bar_h}" fill="{color}"/>')
+            xe = xr
             if not math.isnan(e) and e > 0:
-                xa, xb = x_of(max(r - e, lo)), x_of(r + e)
+                xa, xb = x_of(r - e if r - e > 0 else 0.0), x_of(r + e)
+                xe = xb
                 cy = y + bar_h / 2
                 out.append(f'<line x1="{xa:.1f}" y1="{cy}" x2="{xb:.1f}" y2="{cy}" stroke="black"/>')
-                for xx in (xa, xb):
-                    out.append(f'<line x1="{xx:.1f}" y1="{cy - 3}" x2="{xx:.1f}" y2="{cy + 3}" '
-                               f'stroke="black"/>')
-            tx = max(xr, x1, x_of(r + e) if not math.isnan(e) else xr) + 3
+                for xx, clipped in ((xa, r - e <= lo), (xb, r + e >= hi)):
+                    if not clipped:
+                        out.append(f'<line x1="{xx:.1f}" y1="{cy - 3}" x2="{xx:.1f}" y2="{cy + 3}" '
+                                   f'stroke="black"/>')
+            tx = max(xr, x1, xe) + 3
             out.append(f'<text x="{tx:.1f}" y="{y + bar_h - 3}" fill="#222">{r:.2f}</text>')
+        out.append('</g>')
+    out.append('</svg>')
+    return "\n".join(out) + "\n"
+
+
+def svg_scaling_chart(panels, title):
+    """Throughput against thread count, one line per contender, log2 thread axis; one panel per
+    benchmark point measured at two or more thread counts, each with its own throughput axis
+    (linear from 0, or log when the lines are more than 20x apart)."""
+    pw, ph, left, right, ptop, bottom, pad = 420, 210, 52, 14, 24, 30, 12
+    cols = 2 if len(panels) > 1 else 1
+    present = sorted({c for _, lines in panels for c in lines}, key=order_key)
+    rows = (len(panels) + cols - 1) // cols
+    width = max(cols * (pw + pad) + pad, 760)  # 760: room for the subtitle
+    legend, lx, ly = [], 12, 52
+    for c in present:  # swatch + name, wrapped to the chart's width
+        w = 23 + len(LABELS.get(c, c)) * 6.2 + 18
+        if lx + w > width and lx > 12:
+            lx, ly = 12, ly + 16
+        legend.append((c, lx, ly))
+        lx += w
+    top = ly + 22
+    height = top + max(rows * (ph + pad), 20) + 10
+    out = svg_open(width, height, title,
+                   "Throughput (all threads) against thread count, log2 thread axis; each panel has "
+                   "its own throughput axis. Whiskers: JMH 99.9% CI.")
+    for c, lx, ly in legend:
+        out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 18}" y2="{ly}" stroke="{COLORS.get(c, "#999")}" '
+                   f'stroke-width="2.5"/>')
+        out.append(f'<text x="{lx + 23}" y="{ly + 4}">{html.escape(LABELS.get(c, c))}</text>')
+    if not panels:
+        out.append(f'<text x="12" y="{top + 8}" fill="#444">No benchmark point was measured at two or '
+                   'more thread counts: nothing to chart.</text>')
+    for i, (ptitle, lines) in enumerate(panels):
+        col, row = i % cols, i // cols
+        ox, oy = pad + col * (pw + pad), top + row * (ph + pad)
+        threads = sorted({t for pts in lines.values() for t, _, _ in pts})
+        tlo, thi = math.log2(threads[0]), math.log2(threads[-1])
+        x0, x1 = left, pw - right
+        y0, y1 = ph - bottom, ptop + 6
+
+        def x_of(t, tlo=tlo, thi=thi):
+            return x0 + (x1 - x0) * (math.log2(t) - tlo) / (thi - tlo)
+
+        scores = [s for pts in lines.values() for _, s, _ in pts if s > 0]
+        tops = [s + e for pts in lines.values() for _, s, e in pts if not math.isnan(e)]
+        use_log = min(scores) > 0 and max(scores) / min(scores) > 20
+        if use_log:
+            lo = min(scores) / 1.15
+            hi = max(scores) * 1.15
+            llo, lhi = math.log(lo), math.log(hi)
+
+            def y_of(v, llo=llo, lhi=lhi):
+                v = min(max(v, math.exp(llo)), math.exp(lhi))
+                return y0 - (y0 - y1) * (math.log(v) - llo) / (lhi - llo)
+            yticks = log_ticks(lo, hi, y_of, v_extent, max_ticks=8)
+        else:
+            hi = max(scores + [s for s in tops if s <= max(scores) * 1.5])
+            top_v, yticks = linear_axis(hi * 1.02, lambda t: (lambda v: y0 - (y0 - y1) * v / t), v_extent)
+
+            def y_of(v, top_v=top_v):
+                v = min(max(v, 0.0), top_v)
+                return y0 - (y0 - y1) * v / top_v
+        out.append(f'<g transform="translate({ox},{oy})">')
+        out.append(f'<rect x="0" y="0" width="{pw}" height="{ph}" fill="none" stroke="#eee"/>')
+        out.append(f'<text x="6" y="14" font-weight="bold">{html.escape(ptitle)}'
+                   f'{" (log scale)" if use_log else ""}</text>')
+        for v in yticks:
+            gy = y_of(v)
+            out.append(f'<line x1="{x0}" y1="{gy:.1f}" x2="{x1}" y2="{gy:.1f}" stroke="#e4e4e4"/>')
+            out.append(f'<text x="{x0 - 4}" y="{gy + 3:.1f}" text-anchor="end" fill="#666" '
+                       f'font-size="{TICK_FONT}">{tick_label(v)}</text>')
+        shown = []
+        for t in threads:
+            if all(abs(x_of(t) - x_of(s)) >= h_extent(str(t)) / 2 + h_extent(str(s)) / 2 + 4 for s in shown):
+                shown.append(t)
+        for t in shown:
+            gx = x_of(t)
+            out.append(f'<line x1="{gx:.1f}" y1="{y1}" x2="{gx:.1f}" y2="{y0}" stroke="#f0f0f0"/>')
+            out.append(f'<text x="{gx:.1f}" y="{y0 + 12}" text-anchor="middle" fill="#666" '
+                       f'font-size="{TICK_FONT}">{t}</text>')
+        out.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333"/>')
+        out.append(f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333"/>')
+        out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{ph - 4}" text-anchor="middle" fill="#444">threads</text>')
+        out.append(f'<text x="10" y="{(y0 + y1) / 2:.1f}" text-anchor="middle" fill="#444" '
+                   f'transform="rotate(-90 10 {(y0 + y1) / 2:.1f})">ops/µs</text>')
+        for c in sorted(lines, key=order_key):
+            pts = sorted(lines[c])
+            color = COLORS.get(c, "#999")
+            path = " ".join(f"{x_of(t):.1f},{y_of(s):.1f}" for t, s, _ in pts)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+            for t, s, e in pts:
+                cx, cy = x_of(t), y_of(s)
+                if not math.isnan(e) and e > 0:
+                    ya, yb = y_of(s - e), y_of(s + e)
+                    out.append(f'<line x1="{cx:.1f}" y1="{ya:.1f}" x2="{cx:.1f}" y2="{yb:.1f}" '
+                               f'stroke="{color}" stroke-width="1"/>')
+                out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="{color}"/>')
         out.append('</g>')
     out.append('</svg>')
     return "\n".join(out) + "\n"
@@ -644,6 +947,8 @@ def main(argv):
     ap.add_argument("--out-json")
     ap.add_argument("--out-md")
     ap.add_argument("--out-svg")
+    ap.add_argument("--out-scaling-svg", help="scaling chart; default: --out-svg with -scaling before .svg")
+    ap.add_argument("--date", help="date of the run for the report (default: now)")
     ap.add_argument("inputs", nargs="+")
     args = ap.parse_args(argv)
     raws = []
@@ -660,6 +965,9 @@ def main(argv):
         with open(args.footprint, encoding="utf-8") as f:
             footprint = json.load(f)
     args.svg_name = (args.out_svg or "chart.svg").rsplit("/", 1)[-1]
+    if args.out_svg and not args.out_scaling_svg:
+        args.out_scaling_svg = (args.out_svg[:-4] if args.out_svg.endswith(".svg") else args.out_svg) + "-scaling.svg"
+    args.scaling_svg_name = args.out_scaling_svg.rsplit("/", 1)[-1] if args.out_scaling_svg else None
     report = Report(results, footprint, args)
     md = report.render()
     if args.out_json:
@@ -674,6 +982,9 @@ def main(argv):
     if args.out_svg:
         with open(args.out_svg, "w", encoding="utf-8") as f:
             f.write(svg_chart(report.panels, f"lock-bench, {args.profile} profile"))
+    if args.out_scaling_svg:
+        with open(args.out_scaling_svg, "w", encoding="utf-8") as f:
+            f.write(svg_scaling_chart(report.scaling_panels, f"lock-bench, {args.profile} profile: scaling"))
     for name, measured, verdict in report.targets:
         print(f"target: {name}: {measured} -> {verdict}")
     return 0

@@ -29,7 +29,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * CI's seconds-long smoke of the suite, so that it cannot rot: every benchmark class runs once,
  * in this JVM ({@code forks = 0}), no warmup, one 100 ms iteration, for lockword and
- * ReentrantReadWriteLock; then the report renderer turns the JSON into Markdown and SVG. The
+ * ReentrantReadWriteLock, and {@code Contended} once more at 1 thread so that one point has two
+ * thread counts; then the report renderer turns the JSON into Markdown, the chart and the
+ * scaling chart. The
  * numbers mean nothing; the point is that each benchmark still runs, returns a finite score and
  * reports what the renderer expects.
  */
@@ -42,9 +44,45 @@ class BenchSmokeTest {
     void everyBenchmarkRunsAndTheReportRenders() throws RunnerException, IOException, InterruptedException {
         Files.createDirectories(OUT);
         final Path json = OUT.resolve("ci-smoke.json");
+        final Path json1 = OUT.resolve("ci-smoke-1-thread.json");
         final String pkg = "io\\.github\\.lockword\\.bench\\.";
-        final Options options = new OptionsBuilder()
-                .include(pkg + "(Uncontended|Contended|ReadersWriters|WriterLatency|TimedWrite|CatalogBench)\\.")
+        final Collection<RunResult> results = new ArrayList<>(run(
+                pkg + "(Uncontended|Contended|ReadersWriters|WriterLatency|TimedWrite|CatalogBench|Guards)\\.",
+                -1, json));
+        // Contended again at 1 thread (2 above, its default): the scaling chart gets one panel.
+        results.addAll(run(pkg + "Contended\\.", 1, json1));
+
+        final List<String> seen = new ArrayList<>();
+        for (RunResult run : results) {
+            final String name = run.getParams().getBenchmark().replace("io.github.lockword.bench.", "")
+                    + "[" + run.getParams().getParam("contender") + ", " + run.getParams().getThreads() + "t]";
+            final Result<?> primary = run.getPrimaryResult();
+            System.out.printf("ci-smoke: %-40s %12.3f %s%n", name, primary.getScore(), primary.getScoreUnit());
+            assertTrue(Double.isFinite(primary.getScore()) && primary.getScore() > 0, name + " scored " + primary.getScore());
+            seen.add(run.getParams().getBenchmark().replace("io.github.lockword.bench.", "").replaceAll("\\..*", ""));
+            if (name.startsWith("TimedWrite")) {
+                final double attempts = run.getSecondaryResults().get("successes").getScore()
+                        + run.getSecondaryResults().get("failures").getScore();
+                assertTrue(attempts > 0, name + " made no timed write attempt");
+            }
+        }
+        assertEquals(new TreeSet<>(List.of("CatalogBench", "Contended", "Guards", "ReadersWriters", "TimedWrite",
+                "Uncontended", "WriterLatency")), new TreeSet<>(seen), "benchmark classes that ran");
+        assertEquals(2 * 7 + 7 + 2, results.size(),
+                "runs (Uncontended has two methods, each class two contenders; Guards 7 methods and no contender;"
+                + " Contended at 1 thread twice more)");
+
+        renderReport(json, json1);
+    }
+
+    /** Runs the benchmarks matching include, at their own thread count when threads is -1. */
+    private static Collection<RunResult> run(String include, int threads, Path json) throws RunnerException {
+        final OptionsBuilder builder = new OptionsBuilder();
+        if (threads > 0) {
+            builder.threads(threads);
+        }
+        final Options options = builder
+                .include(include)
                 .param("contender", "rwlock", "rrwl")
                 .param("mix", "95:5")
                 .param("work", "100")
@@ -58,31 +96,11 @@ class BenchSmokeTest {
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString())
                 .build();
-        final Collection<RunResult> results = new Runner(options).run();
-
-        final List<String> seen = new ArrayList<>();
-        for (RunResult run : results) {
-            final String name = run.getParams().getBenchmark().replace("io.github.lockword.bench.", "")
-                    + "[" + run.getParams().getParam("contender") + "]";
-            final Result<?> primary = run.getPrimaryResult();
-            System.out.printf("ci-smoke: %-40s %12.3f %s%n", name, primary.getScore(), primary.getScoreUnit());
-            assertTrue(Double.isFinite(primary.getScore()) && primary.getScore() > 0, name + " scored " + primary.getScore());
-            seen.add(run.getParams().getBenchmark().replace("io.github.lockword.bench.", "").replaceAll("\\..*", ""));
-            if (name.startsWith("TimedWrite")) {
-                final double attempts = run.getSecondaryResults().get("successes").getScore()
-                        + run.getSecondaryResults().get("failures").getScore();
-                assertTrue(attempts > 0, name + " made no timed write attempt");
-            }
-        }
-        assertEquals(new TreeSet<>(List.of("CatalogBench", "Contended", "ReadersWriters", "TimedWrite",
-                "Uncontended", "WriterLatency")), new TreeSet<>(seen), "benchmark classes that ran");
-        assertEquals(2 * 7, results.size(), "runs (Uncontended has two methods, each class two contenders)");
-
-        renderReport(json);
+        return new Runner(options).run();
     }
 
     /** Runs report/render.py on the smoke's JSON when this machine has python3. */
-    private static void renderReport(Path json) throws IOException, InterruptedException {
+    private static void renderReport(Path json, Path json1) throws IOException, InterruptedException {
         final Path script = Path.of("report", "render.py");
         final Process probe;
         try {
@@ -96,16 +114,22 @@ class BenchSmokeTest {
 
         final Path md = OUT.resolve("ci-smoke.md");
         final Path svg = OUT.resolve("ci-smoke.svg");
+        final Path scaling = OUT.resolve("ci-smoke-scaling.svg");
         final Process render = new ProcessBuilder("python3", script.toString(), "--profile", "ci-smoke",
-                "--out-md", md.toString(), "--out-svg", svg.toString(), json.toString())
+                "--out-md", md.toString(), "--out-svg", svg.toString(), json.toString(), json1.toString())
                 .redirectErrorStream(true).start();
         final String output = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, render.waitFor(), "render.py failed:\n" + output);
         final String report = Files.readString(md);
         for (String section : List.of("## Targets", "## Uncontended", "## Contended", "## Writer latency",
-                "## Timed writes", "## Catalog")) {
+                "## Timed writes", "## Catalog", "## Scaling with threads", "## Guards")) {
             assertTrue(report.contains(section), "report lacks " + section + ":\n" + report);
         }
+        assertTrue(report.contains("| contender | 1 thread | 2 threads |"),
+                "scaling table lacks Contended at 1 and 2 threads:\n" + report);
         assertTrue(Files.readString(svg).startsWith("<svg"), "chart is not an SVG");
+        final String scalingSvg = Files.readString(scaling);
+        assertTrue(scalingSvg.startsWith("<svg") && scalingSvg.contains("<polyline"),
+                "scaling chart has no line:\n" + scalingSvg);
     }
 }
