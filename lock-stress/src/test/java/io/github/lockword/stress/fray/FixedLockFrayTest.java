@@ -1,0 +1,75 @@
+package io.github.lockword.stress.fray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every {@link Scenarios} program against the production locks ({@code new RwLock()},
+ * {@code new RwLock(true)}, {@code RwLock.builder().build()}, and the builder's checked mode) under
+ * Fray: no assertion, exception or deadlock in {@code -Dfray.iterations} iterations per test (the
+ * test command's default is small to fit CI's budget; lock-stress's README has the command and the
+ * figures of a 10,000-iteration run).
+ */
+class FixedLockFrayTest {
+
+    /** Iterations per test when {@code -Dfray.iterations} is not given. */
+    static final int DEFAULT_ITERATIONS = 200;
+
+    static final List<String> SCENARIOS = List.of(
+            "timedWriteVsLastReader",
+            "timedUpgradeVsLastReader",
+            "timedWriteTimesOutWithWaiters",
+            "upgradeAndDowngrades",
+            "fairHandoff",
+            "conditionAwaitSignalTimed",
+            "interruptAcquisitions",
+            "interruptUpgradeAndAwait");
+
+    static final List<FrayLock> LOCKS = List.of(FrayLock.FIXED, FrayLock.FAIR, FrayLock.BUILT, FrayLock.CHECKED);
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String s : SCENARIOS) {
+            for (FrayLock l : LOCKS) {
+                out.add(Arguments.of(s, l));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The interrupt scenarios run at 1-5 iterations per second (five threads, and many schedules
+     * in which a thread spins on a parking-lot bucket lock whose holder Fray has set aside): the
+     * test command gives them {@value} iterations.
+     */
+    static final int DEFAULT_ITERATIONS_SLOW = 20;
+
+    static boolean slow(String scenario) {
+        return scenario.startsWith("interrupt");
+    }
+
+    @ParameterizedTest(name = "{0}[{1}]")
+    @MethodSource("cases")
+    void noErrorUnderFray(String scenario, FrayLock lock) {
+        String only = System.getProperty("fray.scenarios", "");
+        Assumptions.assumeTrue(only.isEmpty() || Arrays.asList(only.split(",")).contains(scenario),
+                "not in -Dfray.scenarios");
+        int iterations = FrayRunner.iterations(slow(scenario) ? DEFAULT_ITERATIONS_SLOW : DEFAULT_ITERATIONS);
+        FrayRunner.Outcome o = FrayRunner.explore(scenario, lock, iterations);
+        System.out.println("FRAY " + o);
+        if (o.bug != null) {
+            fail("Fray found an error in " + o.name + " at iteration " + o.iterations
+                    + "; replay files in " + o.report + "/recording", o.bug);
+        }
+        assertEquals(iterations, o.iterations, "iterations run (Fray's time limit hit?)");
+    }
+}
