@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract of {@link ParkingLot} (see its class comment), tested on the parking lot alone with
@@ -448,34 +450,38 @@ class ParkingLotContractTest extends LockTestSupport {
                 () -> p.thread.getState() == Thread.State.WAITING && LockSupport.getBlocker(p.thread) == lock,
                 () -> stackOf(p.thread));
         assertEquals(0, ParkingLot.count(lock, KEY));
+        // An interrupt now cannot end that wait (what it waits for may be the lock itself); it stays pending.
+        p.thread.interrupt();
+        waitUntil("the interrupted waiter to wait for its token again",
+                () -> !p.thread.isInterrupted() && p.thread.getState() == Thread.State.WAITING,
+                () -> stackOf(p.thread));
+        assertTrue(p.thread.isAlive());
         seam.gate.open();
         awaitTermination(unparker);
         assertEquals(ParkingLot.TOKEN_HANDOFF, p.join(), "a waiter handed the lock reported a time-out");
         assertEquals(0, p.callbacks.timedOut.size(), "timedOut ran for a waiter an unparker had dequeued");
-        assertFalse(p.interruptedAfter.get());
+        assertTrue(p.interruptedAfter.get(), "the interrupt that arrived while waiting for the token was lost");
     }
 
-    @Test
-    void anInterruptThatLosesTheRaceWithAnUnparkerStaysPendingAndTheTokenIsReturned()
+    @ParameterizedTest(name = "token {0}")
+    @ValueSource(longs = {ParkingLot.TOKEN_NORMAL, ParkingLot.TOKEN_HANDOFF})
+    void anInterruptThatLosesTheRaceWithAnUnparkerStaysPendingAndTheTokenIsReturned(long token)
             throws InterruptedException {
         Object lock = new Object();
         HeldDelivery seam = new HeldDelivery();
         Parker p = new Parker("interruptible", lock, KEY, 0, new Callbacks(), -1, true, seam);
         waitForBlockedOn(lock, p.thread);
-        Thread unparker = newStartedThread("unparker",
-                () -> ParkingLot.unparkOne(lock, KEY, new Unparked(ParkingLot.TOKEN_HANDOFF), seam));
+        Thread unparker = newStartedThread("unparker", () -> ParkingLot.unparkOne(lock, KEY, new Unparked(token), seam));
         seam.gate.awaitReached("the unparker to hold before delivering");
         p.thread.interrupt();
-        // Dequeued already, so it waits (uninterruptibly) for its token; a second interrupt is absorbed.
+        // Dequeued already, so it waits (uninterruptibly) for its token.
         waitUntil("the interrupted waiter to wait for its token",
-                () -> !p.thread.isInterrupted() && isWaitingState(p.thread), () -> stackOf(p.thread));
-        p.thread.interrupt();
-        waitUntil("the interrupted waiter to wait again",
-                () -> !p.thread.isInterrupted() && isWaitingState(p.thread), () -> stackOf(p.thread));
+                () -> !p.thread.isInterrupted() && p.thread.getState() == Thread.State.WAITING,
+                () -> stackOf(p.thread));
         assertTrue(p.thread.isAlive());
         seam.gate.open();
         awaitTermination(unparker);
-        assertEquals(ParkingLot.TOKEN_HANDOFF, p.join());
+        assertEquals(token, p.join());
         assertTrue(p.interruptedAfter.get(), "the interrupt was swallowed");
         assertEquals(0, p.callbacks.timedOut.size());
     }
