@@ -9,5 +9,6 @@ module io.github.lockword {
     requires static jdk.jfr;
 
     exports io.github.lockword;
-    exports io.github.lockword.seam to io.github.lockword.faults;
+    exports io.github.lockword.seam to
+            io.github.lockword.faults;
 }

@@ -27,8 +27,14 @@ final class Config {
     /** Holds longer than this are reported. */
     final long longHoldNanos;
 
-    Config(String name, boolean fair, boolean checked, boolean trackHolds, LockListener listener, FaultSeam seam,
-           long longHoldNanos) {
+    Config(
+            String name,
+            boolean fair,
+            boolean checked,
+            boolean trackHolds,
+            LockListener listener,
+            FaultSeam seam,
+            long longHoldNanos) {
         this.name = name;
         this.fair = fair;
         this.checked = checked;

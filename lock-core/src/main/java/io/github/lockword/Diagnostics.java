@@ -48,8 +48,7 @@ final class Diagnostics {
     /** Running watchdogs; told about corruption the moment a slow path finds it. */
     private static final List<LockWatchdog> WATCHDOGS = new CopyOnWriteArrayList<>();
 
-    private Diagnostics() {
-    }
+    private Diagnostics() {}
 
     private static boolean installJfr() {
         try {

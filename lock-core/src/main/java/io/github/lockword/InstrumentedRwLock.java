@@ -215,9 +215,13 @@ final class InstrumentedRwLock extends RwLock {
             ReadHolds h = readHolds.get();
             if (h == null) {
                 Thread me = Thread.currentThread();
-                throw misuse("unlockRead()", thread(me) + " holds no read lock of this lock"
-                        + (isUpgradableHolder(me) ? "; it holds the upgradable read lock: release that with "
-                        + "unlockUpgradable()" : ""));
+                throw misuse(
+                        "unlockRead()",
+                        thread(me) + " holds no read lock of this lock"
+                                + (isUpgradableHolder(me)
+                                        ? "; it holds the upgradable read lock: release that with "
+                                                + "unlockUpgradable()"
+                                        : ""));
             }
             super.unlockRead();
             if (--h.count == 0) {
@@ -241,10 +245,12 @@ final class InstrumentedRwLock extends RwLock {
     private void readReentry(String op) {
         if (!super.tryLockRead()) {
             Thread me = Thread.currentThread();
-            throw misuse(op, thread(me) + " already holds " + heldDescription(me)
-                    + " and a writer is waiting for the readers to leave: a plain read would wait for that "
-                    + "writer, which waits for this thread (self-deadlock); use lockReadRecursive() for a "
-                    + "nested read");
+            throw misuse(
+                    op,
+                    thread(me) + " already holds " + heldDescription(me)
+                            + " and a writer is waiting for the readers to leave: a plain read would wait for that "
+                            + "writer, which waits for this thread (self-deadlock); use lockReadRecursive() for a "
+                            + "nested read");
         }
         addRead();
     }
@@ -586,13 +592,17 @@ final class InstrumentedRwLock extends RwLock {
         Thread me = Thread.currentThread();
         ReadHolds r = readHolds.get();
         if (r != null) {
-            throw misuse(op, thread(me) + " holds " + reads(r.count) + " of this lock and asks for the write "
-                    + "lock, which would wait for those reads to be released (self-deadlock); release them "
-                    + "first, or hold the upgradable read lock and upgrade()");
+            throw misuse(
+                    op,
+                    thread(me) + " holds " + reads(r.count) + " of this lock and asks for the write "
+                            + "lock, which would wait for those reads to be released (self-deadlock); release them "
+                            + "first, or hold the upgradable read lock and upgrade()");
         }
         if (isUpgradableHolder(me)) {
-            throw misuse(op, thread(me) + " holds the upgradable read lock and asks for the write lock, which "
-                    + "would wait for it (self-deadlock); use upgrade()");
+            throw misuse(
+                    op,
+                    thread(me) + " holds the upgradable read lock and asks for the write lock, which "
+                            + "would wait for it (self-deadlock); use upgrade()");
         }
     }
 
@@ -600,9 +610,11 @@ final class InstrumentedRwLock extends RwLock {
         Thread me = Thread.currentThread();
         ReadHolds r = readHolds.get();
         if (r != null) {
-            throw misuse(op, thread(me) + " holds " + reads(r.count) + " of this lock and asks for the "
-                    + "upgradable read lock, which waits behind writers that wait for those reads "
-                    + "(self-deadlock); release them first");
+            throw misuse(
+                    op,
+                    thread(me) + " holds " + reads(r.count) + " of this lock and asks for the "
+                            + "upgradable read lock, which waits behind writers that wait for those reads "
+                            + "(self-deadlock); release them first");
         }
         if (isUpgradableHolder(me)) {
             throw misuse(op, thread(me) + " already holds the upgradable read lock (it is not reentrant)");
@@ -613,8 +625,10 @@ final class InstrumentedRwLock extends RwLock {
         requireUpgradableHolder(op);
         ReadHolds r = readHolds.get();
         if (r != null) {
-            throw misuse(op, thread(Thread.currentThread()) + " also holds " + reads(r.count) + " of this lock; "
-                    + "the upgrade would wait for them to be released (self-deadlock); release them first");
+            throw misuse(
+                    op,
+                    thread(Thread.currentThread()) + " also holds " + reads(r.count) + " of this lock; "
+                            + "the upgrade would wait for them to be released (self-deadlock); release them first");
         }
     }
 
@@ -622,8 +636,10 @@ final class InstrumentedRwLock extends RwLock {
         Thread me = Thread.currentThread();
         Thread owner = getExclusiveOwnerThread();
         if (owner != me) {
-            throw misuse(op, thread(me) + " does not hold the write lock"
-                    + (owner == null ? "" : " (" + thread(owner) + " does)"));
+            throw misuse(
+                    op,
+                    thread(me) + " does not hold the write lock"
+                            + (owner == null ? "" : " (" + thread(owner) + " does)"));
         }
     }
 
@@ -631,8 +647,10 @@ final class InstrumentedRwLock extends RwLock {
         Thread me = Thread.currentThread();
         Hold u = upgradableHold;
         if (u == null || u.thread != me) {
-            throw misuse(op, thread(me) + " does not hold the upgradable read lock"
-                    + (u == null ? "" : " (" + thread(u.thread) + " does)"));
+            throw misuse(
+                    op,
+                    thread(me) + " does not hold the upgradable read lock"
+                            + (u == null ? "" : " (" + thread(u.thread) + " does)"));
         }
     }
 

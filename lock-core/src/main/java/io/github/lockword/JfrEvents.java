@@ -25,8 +25,7 @@ import jdk.jfr.FlightRecorderListener;
  */
 final class JfrEvents {
 
-    private JfrEvents() {
-    }
+    private JfrEvents() {}
 
     /**
      * Arranges for the event classes to be loaded when the Flight Recorder initialises (now, if it
@@ -40,7 +39,9 @@ final class JfrEvents {
             public void recorderInitialized(FlightRecorder recorder) {
                 try {
                     ClassLoader loader = JfrEvents.class.getClassLoader();
-                    for (String n : new String[] {"LockWaitEvent", "LockHeldEvent", "LockCorruptedEvent", "WatchdogFindingEvent"}) {
+                    for (String n :
+                            new String[] {"LockWaitEvent", "LockHeldEvent", "LockCorruptedEvent", "WatchdogFindingEvent"
+                            }) {
                         Class.forName("io.github.lockword." + n, true, loader);
                     }
                     ready.run();
@@ -62,8 +63,8 @@ final class JfrEvents {
     }
 
     /** Ends the wait begun by {@link #beginWait()} and commits it if it passes the threshold. */
-    static void endWait(Object event, RwLock lock, LockMode mode, String outcome, long wordAtStart,
-                        Thread ownerAtStart) {
+    static void endWait(
+            Object event, RwLock lock, LockMode mode, String outcome, long wordAtStart, Thread ownerAtStart) {
         LockWaitEvent e = (LockWaitEvent) event;
         e.end();
         if (e.shouldCommit()) {

@@ -7,8 +7,7 @@ package io.github.lockword;
  */
 public final class LockDiagnostics {
 
-    private LockDiagnostics() {
-    }
+    private LockDiagnostics() {}
 
     /**
      * How many {@link LockListener} calls, across all locks, have thrown. The exception was caught

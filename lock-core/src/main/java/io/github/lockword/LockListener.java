@@ -25,27 +25,22 @@ import java.util.List;
 public interface LockListener {
 
     /** A thread is about to park waiting for {@code mode}; {@code word} is the word it saw. */
-    default void contended(RwLock lock, LockMode mode, long word) {
-    }
+    default void contended(RwLock lock, LockMode mode, long word) {}
 
     /**
      * A thread acquired {@code mode} after parking for {@code waitNanos}. Runs while the thread holds
      * {@code mode}: keep it short.
      */
-    default void acquiredAfterWait(RwLock lock, LockMode mode, long waitNanos) {
-    }
+    default void acquiredAfterWait(RwLock lock, LockMode mode, long waitNanos) {}
 
     /** A timed acquisition of {@code mode} gave up after {@code waitNanos}. */
-    default void timedOut(RwLock lock, LockMode mode, long waitNanos) {
-    }
+    default void timedOut(RwLock lock, LockMode mode, long waitNanos) {}
 
     /** An interruptible acquisition of {@code mode} was interrupted after {@code waitNanos}. */
-    default void interrupted(RwLock lock, LockMode mode, long waitNanos) {
-    }
+    default void interrupted(RwLock lock, LockMode mode, long waitNanos) {}
 
     /** The lock word was found corrupt; called once per lock, by the thread that found it. */
-    default void corrupted(RwLock lock, long word, List<String> violations) {
-    }
+    default void corrupted(RwLock lock, long word, List<String> violations) {}
 
     /**
      * {@code holder} held {@code mode} (WRITE or UPGRADABLE) for {@code heldNanos}, at least the lock's
@@ -53,6 +48,5 @@ public interface LockListener {
      * after it released (or converted) the hold; only locks built with hold tracking or checked mode
      * report long holds.
      */
-    default void longHold(RwLock lock, LockMode mode, Thread holder, long heldNanos) {
-    }
+    default void longHold(RwLock lock, LockMode mode, Thread holder, long heldNanos) {}
 }

@@ -67,8 +67,13 @@ public final class LockReport {
      * @param state     the thread's state when the report was made
      * @param stack     the thread's stack when the report was made (empty if it has terminated)
      */
-    public record Holder(String thread, LockMode mode, long heldNanos, boolean tracked, Thread.State state,
-                         List<StackTraceElement> stack) {
+    public record Holder(
+            String thread,
+            LockMode mode,
+            long heldNanos,
+            boolean tracked,
+            Thread.State state,
+            List<StackTraceElement> stack) {
         /** Copies the stack. */
         public Holder {
             Objects.requireNonNull(thread, "thread");
@@ -121,8 +126,15 @@ public final class LockReport {
     private final List<LastHolder> lastHolders;
     private final List<Waiter> waiters;
 
-    private LockReport(Instant time, String lockName, String lock, long word, List<Finding> findings,
-                       List<Holder> holders, List<LastHolder> lastHolders, List<Waiter> waiters) {
+    private LockReport(
+            Instant time,
+            String lockName,
+            String lock,
+            long word,
+            List<Finding> findings,
+            List<Holder> holders,
+            List<LastHolder> lastHolders,
+            List<Waiter> waiters) {
         this.time = time;
         this.lockName = lockName;
         this.lock = lock;
@@ -148,8 +160,8 @@ public final class LockReport {
      * @param seenOwner      for an untracked lock: the write owner the watchdog has been watching, or null
      * @param seenOwnerSince when the watchdog first saw {@code seenOwner}
      */
-    static LockReport build(RwLock lock, long word, List<Finding> findings, long nowNanos, Thread seenOwner,
-                            long seenOwnerSince) {
+    static LockReport build(
+            RwLock lock, long word, List<Finding> findings, long nowNanos, Thread seenOwner, long seenOwnerSince) {
         InstrumentedRwLock il = lock instanceof InstrumentedRwLock i ? i : null;
         List<Holder> holders = new ArrayList<>(2);
         Thread owner = lock.writeOwner();
@@ -171,8 +183,12 @@ public final class LockReport {
         }
         List<Waiter> waiters = new ArrayList<>();
         for (ParkingLot.Parked p : lock.parkedThreads()) {
-            waiters.add(new Waiter(p.thread.getName(), waiterMode(p, uh), p.key == RwLock.KEY_WRITER ? "WRITER" : "MAIN",
-                    nowNanos - p.parkedAtNanos, p.thread.getState()));
+            waiters.add(new Waiter(
+                    p.thread.getName(),
+                    waiterMode(p, uh),
+                    p.key == RwLock.KEY_WRITER ? "WRITER" : "MAIN",
+                    nowNanos - p.parkedAtNanos,
+                    p.thread.getState()));
         }
         return new LockReport(Instant.now(), lock.getName(), lock.toString(), word, findings, holders, last, waiters);
     }
@@ -196,7 +212,8 @@ public final class LockReport {
 
     private static void addLast(List<LastHolder> out, InstrumentedRwLock.Hold h, long nowNanos) {
         if (h != null) {
-            out.add(new LastHolder(h.threadName, h.mode, h.releasedNanos - h.acquiredNanos, nowNanos - h.releasedNanos));
+            out.add(new LastHolder(
+                    h.threadName, h.mode, h.releasedNanos - h.acquiredNanos, nowNanos - h.releasedNanos));
         }
     }
 
@@ -296,29 +313,53 @@ public final class LockReport {
             line(sb, f.kind().name(), f.detail());
         }
         if (holders.isEmpty()) {
-            line(sb, "holders", "none known" + (LockState.readers(word) > 0 && LockState.isValid(word)
-                    ? " (read holders are not tracked; the word counts " + LockState.readers(word) + ")" : ""));
+            line(
+                    sb,
+                    "holders",
+                    "none known"
+                            + (LockState.readers(word) > 0 && LockState.isValid(word)
+                                    ? " (read holders are not tracked; the word counts " + LockState.readers(word) + ")"
+                                    : ""));
         }
         for (Holder h : holders) {
-            String held = h.heldNanos() < 0 ? "for an unknown time"
-                    : (h.tracked() ? "for " : "for at least ") + ms(h.heldNanos())
-                    + (h.tracked() ? "" : " (since the watchdog first saw it)");
+            String held = h.heldNanos() < 0
+                    ? "for an unknown time"
+                    : (h.tracked() ? "for " : "for at least ")
+                            + ms(h.heldNanos())
+                            + (h.tracked() ? "" : " (since the watchdog first saw it)");
             line(sb, "holder", "\"" + h.thread() + "\" " + h.mode() + " " + held + ", " + h.state());
         }
         for (LastHolder h : lastHolders) {
-            line(sb, "last", "\"" + h.thread() + "\" " + h.mode() + ", held " + ms(h.heldNanos()) + ", released "
-                    + ms(h.releasedAgoNanos()) + " ago");
+            line(
+                    sb,
+                    "last",
+                    "\"" + h.thread() + "\" " + h.mode() + ", held " + ms(h.heldNanos()) + ", released "
+                            + ms(h.releasedAgoNanos()) + " ago");
         }
         line(sb, "parked", waiters.isEmpty() ? "none" : waiters.size() == 1 ? "1 thread" : waiters.size() + " threads");
         for (Waiter w : waiters) {
-            sb.append("    \"").append(w.thread()).append("\" ").append(w.mode()).append(" in ").append(w.queue())
-                    .append(" queue for ").append(ms(w.waitedNanos())).append(", ").append(w.state()).append('\n');
+            sb.append("    \"")
+                    .append(w.thread())
+                    .append("\" ")
+                    .append(w.mode())
+                    .append(" in ")
+                    .append(w.queue())
+                    .append(" queue for ")
+                    .append(ms(w.waitedNanos()))
+                    .append(", ")
+                    .append(w.state())
+                    .append('\n');
         }
         for (Holder h : holders) {
-            sb.append("  stack of holder \"").append(h.thread()).append("\" (").append(h.mode()).append("):\n");
+            sb.append("  stack of holder \"")
+                    .append(h.thread())
+                    .append("\" (")
+                    .append(h.mode())
+                    .append("):\n");
             List<StackTraceElement> st = h.stack();
             if (st.isEmpty()) {
-                sb.append("        (no stack: ").append(h.state() == Thread.State.TERMINATED ? "terminated" : "unavailable")
+                sb.append("        (no stack: ")
+                        .append(h.state() == Thread.State.TERMINATED ? "terminated" : "unavailable")
                         .append(")\n");
             }
             for (int i = 0; i < st.size() && i < MAX_FRAMES; i++) {

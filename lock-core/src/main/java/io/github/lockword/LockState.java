@@ -68,8 +68,7 @@ public final class LockState {
     /** The largest reader count the word can hold, 2^60 - 1. */
     public static final long MAX_READERS = READERS_MASK >>> READER_SHIFT;
 
-    private LockState() {
-    }
+    private LockState() {}
 
     /** The number of readers (including an upgradable holder) encoded in {@code word}. */
     public static long readers(long word) {

@@ -22,7 +22,8 @@ import jdk.jfr.Threshold;
 final class LockWaitEvent extends jdk.jfr.Event {
 
     @Label("Lock Id")
-    @Description("The lock's identity hash code, as in its toString() (RwLock@1b6d3586 has id 0x1b6d3586): group events by it")
+    @Description(
+            "The lock's identity hash code, as in its toString() (RwLock@1b6d3586 has id 0x1b6d3586): group events by it")
     long lockId;
 
     @Label("Lock")

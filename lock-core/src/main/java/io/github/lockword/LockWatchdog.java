@@ -98,6 +98,7 @@ public final class LockWatchdog implements AutoCloseable {
     private final long periodNanos;
     /** System::nanoTime, or a shifted clock in tests: its origin is arbitrary and may be negative. */
     private final LongSupplier clock;
+
     private final long ownerlessNanos;
     private final long holdNanos;
     private final long waitNanos;
@@ -140,8 +141,7 @@ public final class LockWatchdog implements AutoCloseable {
         private String threadName = "lockword-watchdog";
         private LongSupplier clock = System::nanoTime;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Tests only: the watchdog's nanoTime source (e.g. System.nanoTime shifted to negative values). */
         Builder clock(LongSupplier nanoClock) {
@@ -324,13 +324,16 @@ public final class LockWatchdog implements AutoCloseable {
         boolean ownerless;
         /** When the current ownerless episode began (nanoTime); meaningful only while {@link #ownerless}. */
         long ownerlessSince;
+
         long ownerlessWord;
         boolean ownerlessReported;
         /** Untracked locks: the write owner seen by consecutive scans, and since when. */
         Thread seenOwner;
+
         long seenOwnerSince;
         /** The hold already reported: a tracked Hold, or the seen owner of an untracked lock. */
         Object reportedWriteHold;
+
         Object reportedUpgradableHold;
         /** Parks already reported as long waits. */
         Set<ParkKey> reportedParks = new HashSet<>();
@@ -365,7 +368,10 @@ public final class LockWatchdog implements AutoCloseable {
                 try {
                     onNotice(n);
                 } catch (RuntimeException | LinkageError x) {
-                    LOG.log(System.Logger.Level.ERROR, "lockword watchdog: reporting corruption of " + n.lock + " failed", x);
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "lockword watchdog: reporting corruption of " + n.lock + " failed",
+                            x);
                 }
             }
             long now = clock.getAsLong();
@@ -459,8 +465,8 @@ public final class LockWatchdog implements AutoCloseable {
                 t.ownerlessReported = false;
             } else if (!t.ownerlessReported && now - t.ownerlessSince >= ownerlessNanos) {
                 t.ownerlessReported = true;
-                findings.add(new LockReport.Finding(LockReport.Kind.OWNERLESS,
-                        ownerlessDetail(s, parked, owner, uh, now - t.ownerlessSince, now)));
+                findings.add(new LockReport.Finding(
+                        LockReport.Kind.OWNERLESS, ownerlessDetail(s, parked, owner, uh, now - t.ownerlessSince, now)));
             }
         } else {
             t.ownerless = false;
@@ -497,15 +503,23 @@ public final class LockWatchdog implements AutoCloseable {
             if (waited >= waitNanos && !t.reportedParks.contains(k)) {
                 t.reportedParks.add(k);
                 longWaits = longWaits == null ? new StringBuilder() : longWaits.append(", ");
-                longWaits.append('"').append(p.thread.getName()).append("\" (")
-                        .append(LockReport.waiterMode(p, uh)).append(", ").append(LockReport.ms(waited)).append(')');
+                longWaits
+                        .append('"')
+                        .append(p.thread.getName())
+                        .append("\" (")
+                        .append(LockReport.waiterMode(p, uh))
+                        .append(", ")
+                        .append(LockReport.ms(waited))
+                        .append(')');
                 longCount++;
             }
         }
         t.reportedParks.retainAll(current);
         if (longWaits != null) {
-            findings.add(new LockReport.Finding(LockReport.Kind.LONG_WAIT, (longCount == 1 ? "1 thread" : longCount
-                    + " threads") + " parked longer than " + LockReport.ms(waitNanos) + ": " + longWaits));
+            findings.add(new LockReport.Finding(
+                    LockReport.Kind.LONG_WAIT,
+                    (longCount == 1 ? "1 thread" : longCount + " threads") + " parked longer than "
+                            + LockReport.ms(waitNanos) + ": " + longWaits));
         }
 
         if (!findings.isEmpty()) {
@@ -514,26 +528,40 @@ public final class LockWatchdog implements AutoCloseable {
     }
 
     private static LockReport.Finding corruptFinding(long word, String how) {
-        return new LockReport.Finding(LockReport.Kind.CORRUPTED, "the word breaks the layout's invariants ("
-                + how + "): " + String.join("; ", LockState.violations(word)) + "; no thread can acquire the lock");
+        return new LockReport.Finding(
+                LockReport.Kind.CORRUPTED,
+                "the word breaks the layout's invariants (" + how + "): "
+                        + String.join("; ", LockState.violations(word)) + "; no thread can acquire the lock");
     }
 
     private LockReport.Finding holdFinding(String thread, LockMode mode, long held, boolean tracked) {
-        return new LockReport.Finding(LockReport.Kind.LONG_HOLD, "\"" + thread + "\" has held the " + mode + " lock for "
-                + (tracked ? "" : "at least ") + LockReport.ms(held) + " (threshold " + LockReport.ms(holdNanos) + ")"
-                + (tracked ? "" : "; measured from the watchdog's first sighting"));
+        return new LockReport.Finding(
+                LockReport.Kind.LONG_HOLD,
+                "\"" + thread + "\" has held the " + mode + " lock for "
+                        + (tracked ? "" : "at least ") + LockReport.ms(held) + " (threshold " + LockReport.ms(holdNanos)
+                        + ")"
+                        + (tracked ? "" : "; measured from the watchdog's first sighting"));
     }
 
-    private static String ownerlessDetail(long s, List<ParkingLot.Parked> parked, Thread owner,
-                                          InstrumentedRwLock.Hold uh, long unchangedNanos, long now) {
+    private static String ownerlessDetail(
+            long s,
+            List<ParkingLot.Parked> parked,
+            Thread owner,
+            InstrumentedRwLock.Hold uh,
+            long unchangedNanos,
+            long now) {
         long longest = 0;
         for (ParkingLot.Parked p : parked) {
             longest = Math.max(longest, now - p.parkedAtNanos);
         }
         StringBuilder sb = new StringBuilder(160);
-        sb.append(parked.size() == 1 ? "1 thread is" : parked.size() + " threads are").append(" parked (longest ")
-                .append(LockReport.ms(longest)).append(") and no live thread holds the lock; the word has not changed")
-                .append(" for ").append(LockReport.ms(unchangedNanos)).append(". ");
+        sb.append(parked.size() == 1 ? "1 thread is" : parked.size() + " threads are")
+                .append(" parked (longest ")
+                .append(LockReport.ms(longest))
+                .append(") and no live thread holds the lock; the word has not changed")
+                .append(" for ")
+                .append(LockReport.ms(unchangedNanos))
+                .append(". ");
         if (owner != null && !owner.isAlive() && (s & LockState.WRITER) != 0) {
             sb.append("The write owner \"").append(owner.getName()).append("\" terminated without unlocking. ");
         } else if (uh != null && !uh.thread.isAlive()) {

@@ -56,12 +56,10 @@ final class ParkingLot {
         boolean validate();
 
         /** After enqueueing and unlocking the bucket, before the first sleep. */
-        default void beforeSleep() {
-        }
+        default void beforeSleep() {}
 
         /** Under the bucket lock, after the waiter removed itself on timeout or interrupt. */
-        default void timedOut(boolean wasLastThreadOnKey) {
-        }
+        default void timedOut(boolean wasLastThreadOnKey) {}
     }
 
     /** Decides, under the bucket lock, what to do with each waiter of the key in turn. */
@@ -130,6 +128,7 @@ final class ParkingLot {
 
         @SuppressWarnings("unused") // accessed through LOCKED
         private volatile int locked;
+
         Waiter head;
         Waiter tail;
         /**
@@ -231,8 +230,7 @@ final class ParkingLot {
         }
     }
 
-    private ParkingLot() {
-    }
+    private ParkingLot() {}
 
     static Bucket bucket(Object lock, int key) {
         int h = System.identityHashCode(lock) * 0x9E3779B9 + key * 0x85EBCA6B;
@@ -248,8 +246,15 @@ final class ParkingLot {
      *                      then cleared); otherwise interrupts are absorbed and re-asserted on return
      * @return the unpark token (&gt;= 0), or {@link #INVALID}, {@link #TIMED_OUT}, {@link #INTERRUPTED}
      */
-    static long park(Object lock, int key, ParkCallbacks callbacks, long parkToken, boolean timed,
-                     long deadlineNanos, boolean interruptible, FaultSeam seam) {
+    static long park(
+            Object lock,
+            int key,
+            ParkCallbacks callbacks,
+            long parkToken,
+            boolean timed,
+            long deadlineNanos,
+            boolean interruptible,
+            FaultSeam seam) {
         Bucket bucket = bucket(lock, key);
         Waiter me = new Waiter(Thread.currentThread(), lock, key, parkToken);
         bucket.lock();
@@ -497,10 +502,15 @@ final class ParkingLot {
     /** Wakes every waiter of (lock, key) with {@link #TOKEN_NORMAL}; returns how many. */
     static int unparkAll(Object lock, int key, FaultSeam seam) {
         int[] woken = new int[1];
-        unparkFilter(lock, key, token -> UNPARK, (n, more, fair) -> {
-            woken[0] = n;
-            return TOKEN_NORMAL;
-        }, seam);
+        unparkFilter(
+                lock,
+                key,
+                token -> UNPARK,
+                (n, more, fair) -> {
+                    woken[0] = n;
+                    return TOKEN_NORMAL;
+                },
+                seam);
         return woken[0];
     }
 

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.github.lockword;
 
+import static io.github.lockword.LockState.ONE_READER;
+import static io.github.lockword.LockState.PARKED;
+import static io.github.lockword.LockState.READERS_MASK;
+import static io.github.lockword.LockState.UPGRADABLE;
+import static io.github.lockword.LockState.WRITER;
+import static io.github.lockword.LockState.WRITER_PARKED;
+
 import io.github.lockword.seam.FaultSeam;
 import io.github.lockword.seam.GiveBack;
 import io.github.lockword.seam.SeamPoint;
@@ -16,13 +23,6 @@ import java.util.concurrent.locks.AbstractOwnableSynchronizer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
-
-import static io.github.lockword.LockState.ONE_READER;
-import static io.github.lockword.LockState.PARKED;
-import static io.github.lockword.LockState.READERS_MASK;
-import static io.github.lockword.LockState.UPGRADABLE;
-import static io.github.lockword.LockState.WRITER;
-import static io.github.lockword.LockState.WRITER_PARKED;
 
 /**
  * A reader-writer lock whose whole state is one 64-bit word: four signal bits and a 60-bit reader
@@ -816,8 +816,8 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
             return s | W;
         }
         if ((s & READERS_MASK) == READERS_MASK) {
-            throw new IllegalStateException(this + ": reader count overflow: the lock already has "
-                    + "2^60-1 readers; the word is unchanged");
+            throw new IllegalStateException(
+                    this + ": reader count overflow: the lock already has " + "2^60-1 readers; the word is unchanged");
         }
         return s + (mode == ACQ_UPGRADABLE ? R | U : R);
     }
@@ -836,11 +836,13 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
      */
     private int acquireMain(int mode, boolean timed, long deadline, boolean interruptible) {
         if (mode != ACQ_WRITE && getExclusiveOwnerThread() == Thread.currentThread()) {
-            throw misuse(mode == ACQ_UPGRADABLE ? "lockUpgradable()" : "lockRead()",
+            throw misuse(
+                    mode == ACQ_UPGRADABLE ? "lockUpgradable()" : "lockRead()",
                     "the current thread holds the write lock and would wait for itself; use downgrade()");
         }
         final long validateFlags = mode >= ACQ_UPGRADABLE ? W | U : W;
-        final long token = mode == ACQ_WRITE ? TOKEN_EXCLUSIVE : mode == ACQ_UPGRADABLE ? TOKEN_UPGRADABLE : TOKEN_SHARED;
+        final long token =
+                mode == ACQ_WRITE ? TOKEN_EXCLUSIVE : mode == ACQ_UPGRADABLE ? TOKEN_UPGRADABLE : TOKEN_SHARED;
         Diagnostics.Wait trace = null;
         int spin = 0;
         long s = word;
@@ -883,8 +885,8 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
             if (trace == null) {
                 trace = Diagnostics.beginWait(this, lockMode(mode), s);
             }
-            long r = ParkingLot.park(this, KEY_MAIN, new MainPark(validateFlags), token, timed, deadline,
-                    interruptible, config.seam);
+            long r = ParkingLot.park(
+                    this, KEY_MAIN, new MainPark(validateFlags), token, timed, deadline, interruptible, config.seam);
             if (r == ParkingLot.TOKEN_HANDOFF) {
                 // The unlocker wrote our share into the word: we own it without touching the word.
                 if (mode == ACQ_WRITE) {
@@ -910,8 +912,8 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
      * @param prev the share this thread held before it took WRITER (0 for a writer,
      *             ONE_READER|UPGRADABLE for an upgrader), restored on timeout or interrupt
      */
-    private int waitForReaders(boolean timed, long deadline, boolean interruptible, long prev, GiveBack op,
-                               Diagnostics.Wait traceSoFar) {
+    private int waitForReaders(
+            boolean timed, long deadline, boolean interruptible, long prev, GiveBack op, Diagnostics.Wait traceSoFar) {
         Diagnostics.Wait trace = traceSoFar;
         int spin = 0;
         long s = word;
@@ -935,8 +937,8 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
             if (seamBeforePark != null) {
                 seamBeforePark.pause(SeamPoint.WRITER_BEFORE_PARK, this);
             }
-            long r = ParkingLot.park(this, KEY_WRITER, new WriterPark(op), TOKEN_EXCLUSIVE, timed, deadline,
-                    interruptible, config.seam);
+            long r = ParkingLot.park(
+                    this, KEY_WRITER, new WriterPark(op), TOKEN_EXCLUSIVE, timed, deadline, interruptible, config.seam);
             if (r >= 0 || r == ParkingLot.INVALID) {
                 // Woken by the last reader, or readers were gone before we slept: re-check, since a
                 // reader may have sneaked in while an earlier writer timed out.
@@ -992,10 +994,14 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
 
     /** Wakes the WRITER queue's waiter, if any; the callback clears WRITER_PARKED under its bucket lock. */
     private void unparkWriterQueue(FaultSeam seam) {
-        ParkingLot.unparkOne(this, KEY_WRITER, (n, more, fair) -> {
-            WORD.getAndBitwiseAnd(this, ~WP);
-            return ParkingLot.TOKEN_NORMAL;
-        }, seam);
+        ParkingLot.unparkOne(
+                this,
+                KEY_WRITER,
+                (n, more, fair) -> {
+                    WORD.getAndBitwiseAnd(this, ~WP);
+                    return ParkingLot.TOKEN_NORMAL;
+                },
+                seam);
     }
 
     /** Wakes MAIN waiters chosen by the wake filter, seeded with {@code seed}. */
@@ -1244,7 +1250,8 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
     public String toString() {
         final long s = word;
         Thread owner = getExclusiveOwnerThread();
-        StringBuilder sb = new StringBuilder(96).append(displayName()).append('[').append(LockState.describe(s));
+        StringBuilder sb =
+                new StringBuilder(96).append(displayName()).append('[').append(LockState.describe(s));
         if (owner != null) {
             sb.append(", owner=").append(owner.getName());
         }
@@ -1571,8 +1578,7 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
         private LockListener listener;
         private Duration longHold = Config.DEFAULT_LONG_HOLD;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The name that toString(), exceptions, events and reports show. */
         public Builder name(String name) {

@@ -72,7 +72,8 @@ public final class UpgradableGuard implements AutoCloseable {
     /* Static, taking fields: the guard itself is passed to nothing, so escape analysis can remove it. */
     private static void requireOpen(RwLock lock, boolean acquired, boolean closed, String op) {
         if (!acquired || closed) {
-            throw lock.misuse(op, acquired ? "this guard was already closed" : "this guard holds nothing (its try timed out)");
+            throw lock.misuse(
+                    op, acquired ? "this guard was already closed" : "this guard holds nothing (its try timed out)");
         }
     }
 
@@ -97,7 +98,8 @@ public final class UpgradableGuard implements AutoCloseable {
             throw lock.misuse("UpgradableGuard.close()", "this guard was already closed");
         }
         if (lock.isWriteLockedByCurrentThread()) {
-            throw lock.misuse("UpgradableGuard.close()", "the write guard of its upgrade is still open; close it first");
+            throw lock.misuse(
+                    "UpgradableGuard.close()", "the write guard of its upgrade is still open; close it first");
         }
         lock.unlockUpgradable();
     }

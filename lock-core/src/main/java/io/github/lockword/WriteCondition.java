@@ -49,8 +49,8 @@ final class WriteCondition implements Condition {
     /** Parks until signalled, timed out or interrupted; re-acquires the write lock; returns the park result. */
     private long awaitCore(String op, boolean timed, long deadline, boolean interruptible) {
         requireOwner(op);
-        long r = ParkingLot.park(this, RwLock.KEY_CONDITION, new Release(), 0L, timed, deadline, interruptible,
-                lock.config.seam);
+        long r = ParkingLot.park(
+                this, RwLock.KEY_CONDITION, new Release(), 0L, timed, deadline, interruptible, lock.config.seam);
         boolean interrupted = Thread.interrupted();
         lock.lockWrite();
         if (interrupted) {

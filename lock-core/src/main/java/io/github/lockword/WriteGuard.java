@@ -67,8 +67,10 @@ public final class WriteGuard implements AutoCloseable {
             throw lock.misuse("WriteGuard.close()", "this guard was already closed");
         }
         if (!lock.isWriteLockedByCurrentThread()) {
-            throw lock.misuse("WriteGuard.close()", "the current thread does not hold the write lock "
-                    + "(a write guard is closed by the thread that took it)");
+            throw lock.misuse(
+                    "WriteGuard.close()",
+                    "the current thread does not hold the write lock "
+                            + "(a write guard is closed by the thread that took it)");
         }
         if (fromUpgrade) {
             lock.downgradeToUpgradable();

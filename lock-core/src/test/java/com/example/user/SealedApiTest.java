@@ -18,7 +18,8 @@ class SealedApiTest {
     void rwLockIsSealedAndItsOnlySubclassIsTheInstrumentedLock() {
         assertTrue(RwLock.class.isSealed());
         Class<?>[] permitted = RwLock.class.getPermittedSubclasses();
-        assertArrayEquals(new String[] {"io.github.lockword.InstrumentedRwLock"},
+        assertArrayEquals(
+                new String[] {"io.github.lockword.InstrumentedRwLock"},
                 java.util.Arrays.stream(permitted).map(Class::getName).toArray(String[]::new));
         assertTrue(Modifier.isFinal(permitted[0].getModifiers()));
         assertTrue(RwLock.builder().checked(true).build().getClass() == permitted[0]);
@@ -26,8 +27,11 @@ class SealedApiTest {
 
     @Test
     void guardsAreFinal() {
-        for (Class<?> c : new Class<?>[] {io.github.lockword.ReadGuard.class, io.github.lockword.WriteGuard.class,
-                io.github.lockword.UpgradableGuard.class}) {
+        for (Class<?> c : new Class<?>[] {
+            io.github.lockword.ReadGuard.class,
+            io.github.lockword.WriteGuard.class,
+            io.github.lockword.UpgradableGuard.class
+        }) {
             assertTrue(Modifier.isFinal(c.getModifiers()), c.getName());
         }
     }

@@ -17,10 +17,9 @@ class SeamRefusedTest {
 
     @Test
     void aUserClassCannotBuildASeamedLock() {
-        FaultSeam seam = new FaultSeam() {
-        };
-        IllegalCallerException e = assertThrows(IllegalCallerException.class,
-                () -> FaultSeam.newLock("mine", false, seam));
+        FaultSeam seam = new FaultSeam() {};
+        IllegalCallerException e =
+                assertThrows(IllegalCallerException.class, () -> FaultSeam.newLock("mine", false, seam));
         assertTrue(e.getMessage().contains(SeamRefusedTest.class.getName()), e.getMessage());
         assertTrue(e.getMessage().contains("FaultyLocks"), e.getMessage());
     }

@@ -31,7 +31,6 @@ class CheckedModeTest {
     // must throw. If it regressed, those calls would self-deadlock uninterruptibly, so each test runs
     // in a thread of its own that JUnit abandons (failing the test) after 60 s.
 
-
     private static final long R = LockState.ONE_READER;
     private static final long U = LockState.UPGRADABLE;
     private static final long W = LockState.WRITER;
@@ -42,7 +41,8 @@ class CheckedModeTest {
     }
 
     /** Runs {@code op}, expects the exception, checks its message names lock and thread and the word is unchanged. */
-    private static IllegalMonitorStateException assertMisuse(RwLock lock, String op, Executable call, String... mentions) {
+    private static IllegalMonitorStateException assertMisuse(
+            RwLock lock, String op, Executable call, String... mentions) {
         long before = lock.stateWord();
         IllegalMonitorStateException e = assertThrows(IllegalMonitorStateException.class, call, op);
         String m = e.getMessage();
@@ -59,9 +59,13 @@ class CheckedModeTest {
     void builderMakesInstrumentedLocksAndDefaultsStayPlain() {
         assertSame(RwLock.class, new RwLock().getClass());
         assertSame(RwLock.class, new RwLock(true).getClass());
-        assertSame(RwLock.class, RwLock.builder().name("plain").trackHolds(false).build().getClass());
+        assertSame(
+                RwLock.class,
+                RwLock.builder().name("plain").trackHolds(false).build().getClass());
         assertInstanceOf(InstrumentedRwLock.class, RwLock.builder().build());
-        assertInstanceOf(InstrumentedRwLock.class, RwLock.builder().checked(true).trackHolds(false).build());
+        assertInstanceOf(
+                InstrumentedRwLock.class,
+                RwLock.builder().checked(true).trackHolds(false).build());
         assertTrue(((InstrumentedRwLock) checkedLock("c")).isChecked());
     }
 
@@ -124,7 +128,8 @@ class CheckedModeTest {
             await("the writer waits for readers", () -> lock.stateWord() == (R | W | WP));
             assertMisuse(lock, "lockRead", lock::lockRead, "lockReadRecursive()", "self-deadlock");
             assertMisuse(lock, "lockReadInterruptibly", lock::lockReadInterruptibly, "lockReadRecursive()");
-            assertMisuse(lock, "tryLockRead(timeout)", () -> lock.tryLockRead(10, TimeUnit.SECONDS), "lockReadRecursive()");
+            assertMisuse(
+                    lock, "tryLockRead(timeout)", () -> lock.tryLockRead(10, TimeUnit.SECONDS), "lockReadRecursive()");
             assertMisuse(lock, "readLock().lock()", () -> lock.readLock().lock(), "lockReadRecursive()");
             assertFalse(lock.tryLockRead(), "a never-waiting try simply fails");
             // The pointer is right: a recursive read gets in.
@@ -242,8 +247,9 @@ class CheckedModeTest {
                     lock.unlockWrite();
                 }
             });
-            await("the awaiter released the lock in await()", () -> waiter.getState() == Thread.State.WAITING
-                    && !lock.isWriteLocked());
+            await(
+                    "the awaiter released the lock in await()",
+                    () -> waiter.getState() == Thread.State.WAITING && !lock.isWriteLocked());
             lock.lockWrite();
             flag[0] = true;
             ready.signal();

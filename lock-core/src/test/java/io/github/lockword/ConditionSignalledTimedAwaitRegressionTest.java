@@ -36,12 +36,15 @@ class ConditionSignalledTimedAwaitRegressionTest extends LockTestSupport {
     static Stream<Arguments> timedAwaits() {
         return Stream.of(
                 Arguments.of("await(time, unit)", (TimedAwait) (c, ms) -> c.await(ms, MILLISECONDS)),
-                Arguments.of("awaitUntil", (TimedAwait) (c, ms) ->
-                        c.awaitUntil(new Date(System.currentTimeMillis() + ms))));
+                Arguments.of(
+                        "awaitUntil", (TimedAwait) (c, ms) -> c.awaitUntil(new Date(System.currentTimeMillis() + ms))));
     }
 
     static Stream<RwLock> locks() {
-        return Stream.of(new RwLock(), new RwLock(true), RwLock.builder().build(),
+        return Stream.of(
+                new RwLock(),
+                new RwLock(true),
+                RwLock.builder().build(),
                 RwLock.builder().checked(true).build());
     }
 

@@ -41,7 +41,8 @@ class CorruptionCaughtAtParkTest extends LockTestSupport {
         AtomicReference<Thread> victim = new AtomicReference<>();
         AtomicReference<RwLock> ref = new AtomicReference<>();
         long corrupt = W | U | P; // UPGRADABLE with WRITER
-        RwLock lock = lockCorruptedBeforePark("main-queue", victim, () -> ref.get().setStateWordForTesting(corrupt));
+        RwLock lock =
+                lockCorruptedBeforePark("main-queue", victim, () -> ref.get().setStateWordForTesting(corrupt));
         ref.set(lock);
         Holder writer = holdWrite(lock);
         Thread reader = newStartedThread("reader", () -> {
@@ -58,12 +59,12 @@ class CorruptionCaughtAtParkTest extends LockTestSupport {
     }
 
     @Test
-    void aWriterWhoseWordTurnsCorruptJustBeforeItParksForReadersThrowsInsteadOfSleeping()
-            throws InterruptedException {
+    void aWriterWhoseWordTurnsCorruptJustBeforeItParksForReadersThrowsInsteadOfSleeping() throws InterruptedException {
         AtomicReference<Thread> victim = new AtomicReference<>();
         AtomicReference<RwLock> ref = new AtomicReference<>();
         long corrupt = R | U | W | WP; // UPGRADABLE with WRITER
-        RwLock lock = lockCorruptedBeforePark("writer-queue", victim, () -> ref.get().setStateWordForTesting(corrupt));
+        RwLock lock =
+                lockCorruptedBeforePark("writer-queue", victim, () -> ref.get().setStateWordForTesting(corrupt));
         ref.set(lock);
         lock.lockRead();
         Thread writer = newStartedThread("writer", () -> {
@@ -82,12 +83,12 @@ class CorruptionCaughtAtParkTest extends LockTestSupport {
 
     @Test
     void aSeamThatKeepsDetectionOnFailsAWaitOnACorruptWordLikeProduction() throws InterruptedException {
-        RwLock lock = FaultSeam.newLock("seam-detects", false, new FaultSeam() { });
+        RwLock lock = FaultSeam.newLock("seam-detects", false, new FaultSeam() {});
         long corrupt = W | U;
         lock.setStateWordForTesting(corrupt);
         Thread t = newStartedThread("reader", () -> {
-            LockCorruptedException e = assertThrows(LockCorruptedException.class,
-                    () -> lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
+            LockCorruptedException e =
+                    assertThrows(LockCorruptedException.class, () -> lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
             assertEquals(corrupt, e.word());
         });
         awaitTermination(t);
@@ -95,8 +96,7 @@ class CorruptionCaughtAtParkTest extends LockTestSupport {
     }
 
     @Test
-    void aSeamThatTurnsDetectionOffLetsAWaitOnACorruptWordTimeOutAsThePreFixCrateWould()
-            throws InterruptedException {
+    void aSeamThatTurnsDetectionOffLetsAWaitOnACorruptWordTimeOutAsThePreFixCrateWould() throws InterruptedException {
         FaultSeam preFix = new FaultSeam() {
             @Override
             public boolean detectCorruption() {

@@ -21,8 +21,7 @@ final class DiagTestSupport {
     /** Bounds a wait for something that must happen; a passing test never waits this long. */
     static final long LONG_MS = 10_000;
 
-    private DiagTestSupport() {
-    }
+    private DiagTestSupport() {}
 
     /** A helper thread body that may throw. */
     @FunctionalInterface

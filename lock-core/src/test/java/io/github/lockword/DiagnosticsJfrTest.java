@@ -125,7 +125,7 @@ class DiagnosticsJfrTest {
 
     @Test
     void lockWaitIsRecordedForAVirtualThread() throws Throwable {
-        DiagTestSupport.newVirtualThread("probe", () -> { }); // skips the test before JDK 21
+        DiagTestSupport.newVirtualThread("probe", () -> {}); // skips the test before JDK 21
         RwLock lock = RwLock.builder().name("jfr-virtual").build();
         List<RecordedEvent> events = record("jfr-virtual", () -> {
             try (DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
@@ -220,10 +220,18 @@ class DiagnosticsJfrTest {
     @Test
     void everyDiagnosticPathWorksWithoutTheJfrModule() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--limit-modules", "java.base", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = List.of(
+                java,
+                "--limit-modules",
+                "java.base",
+                "-cp",
+                System.getProperty("java.class.path"),
                 NoJfrProbe.class.getName());
         Path out = tmp.resolve("probe.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
         String text = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
@@ -238,7 +246,8 @@ class DiagnosticsJfrTest {
 
     @Test
     void eventSettingsDefaultToTwentyMillisecondsWithStackTraces() {
-        for (Class<? extends jdk.jfr.Event> c : List.of(LockWaitEvent.class, LockHeldEvent.class, LockCorruptedEvent.class)) {
+        for (Class<? extends jdk.jfr.Event> c :
+                List.of(LockWaitEvent.class, LockHeldEvent.class, LockCorruptedEvent.class)) {
             jdk.jfr.EventType t = jdk.jfr.EventType.getEventType(c);
             assertTrue(t.getName().startsWith("io.github.lockword.Lock"), t.getName());
             for (jdk.jfr.SettingDescriptor d : t.getSettingDescriptors()) {
@@ -251,6 +260,8 @@ class DiagnosticsJfrTest {
                 }
             }
         }
-        assertEquals(CORRUPTED, jdk.jfr.EventType.getEventType(LockCorruptedEvent.class).getName());
+        assertEquals(
+                CORRUPTED,
+                jdk.jfr.EventType.getEventType(LockCorruptedEvent.class).getName());
     }
 }

@@ -61,7 +61,11 @@ class EventualFairnessTest extends LockTestSupport {
     /** Longest any single acquisition of the victim behind the hog may wait. */
     static final long BOUND_MS = 2_000;
 
-    private enum Mode { READ, UPGRADABLE, WRITE }
+    private enum Mode {
+        READ,
+        UPGRADABLE,
+        WRITE
+    }
 
     private volatile boolean stop;
 
@@ -117,11 +121,20 @@ class EventualFairnessTest extends LockTestSupport {
             release(lock, holder);
             long delivered = wordAtDelivery.get();
             int r = round;
-            assertEquals(share, delivered, () -> String.format(Locale.ROOT,
-                    "round %d: the %s unlock %d ms after the %s victim parked did not hand off: when it woke "
-                            + "the victim the word was %s (%s), not the victim's share %s; the fairness timer did not fire",
-                    r, holder, TIMER_EXPIRED_MS, victim, LockState.hex(delivered), LockState.describe(delivered),
-                    LockState.hex(share)));
+            assertEquals(
+                    share,
+                    delivered,
+                    () -> String.format(
+                            Locale.ROOT,
+                            "round %d: the %s unlock %d ms after the %s victim parked did not hand off: when it woke "
+                                    + "the victim the word was %s (%s), not the victim's share %s; the fairness timer did not fire",
+                            r,
+                            holder,
+                            TIMER_EXPIRED_MS,
+                            victim,
+                            LockState.hex(delivered),
+                            LockState.describe(delivered),
+                            LockState.hex(share)));
             awaitTermination(t);
             assertTrue(got.get(), "the victim timed out");
             assertWord(0, lock);
@@ -167,10 +180,19 @@ class EventualFairnessTest extends LockTestSupport {
                 boolean got = tryAcquire(lock, victim, BOUND_MS);
                 waitsNanos[round] = System.nanoTime() - t0;
                 int r = round;
-                assertTrue(got, () -> String.format(Locale.ROOT,
-                        "the %s victim starved for %d ms behind a looping %s holder in round %d "
-                                + "(earlier waits %s ms; the hog held the lock %d times); %s",
-                        victim, BOUND_MS, hog, r, Arrays.toString(millis(waitsNanos, r)), hogHolds.get(), lock));
+                assertTrue(
+                        got,
+                        () -> String.format(
+                                Locale.ROOT,
+                                "the %s victim starved for %d ms behind a looping %s holder in round %d "
+                                        + "(earlier waits %s ms; the hog held the lock %d times); %s",
+                                victim,
+                                BOUND_MS,
+                                hog,
+                                r,
+                                Arrays.toString(millis(waitsNanos, r)),
+                                hogHolds.get(),
+                                lock));
                 release(lock, victim);
             }
         } finally {
@@ -178,8 +200,13 @@ class EventualFairnessTest extends LockTestSupport {
             awaitTermination(hogThread);
         }
         assertWord(0, lock);
-        System.out.printf(Locale.ROOT, "EventualFairnessTest: %s behind a looping %s: waits %s ms, hog holds %d%n",
-                victim, hog, Arrays.toString(millis(waitsNanos, ROUNDS)), hogHolds.get());
+        System.out.printf(
+                Locale.ROOT,
+                "EventualFairnessTest: %s behind a looping %s: waits %s ms, hog holds %d%n",
+                victim,
+                hog,
+                Arrays.toString(millis(waitsNanos, ROUNDS)),
+                hogHolds.get());
     }
 
     // ------------------------------------------------------------------------------- helpers

@@ -37,7 +37,9 @@ class FairnessTimerHandoffTest extends LockTestSupport {
         RwLock lock = FaultSeam.newLock("eventually-fair", false, seam);
         assertFalse(lock.isFair());
         boolean upgradable = how.equals("unlockUpgradable");
-        Holder holder = new Holder("unlocker", upgradable ? lock::lockUpgradable : lock::lockWrite,
+        Holder holder = new Holder(
+                "unlocker",
+                upgradable ? lock::lockUpgradable : lock::lockWrite,
                 upgradable ? lock::unlockUpgradable : lock::unlockWrite);
         AtomicBoolean acquired = new AtomicBoolean();
         Thread waiter = newStartedThread("parked-writer", () -> {

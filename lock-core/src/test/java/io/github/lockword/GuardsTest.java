@@ -30,7 +30,9 @@ class GuardsTest extends LockTestSupport {
                 Arguments.of("new RwLock()", new RwLock()),
                 Arguments.of("new RwLock(true)", new RwLock(true)),
                 Arguments.of("builder().build()", RwLock.builder().build()),
-                Arguments.of("builder().checked(true)", RwLock.builder().checked(true).build()));
+                Arguments.of(
+                        "builder().checked(true)",
+                        RwLock.builder().checked(true).build()));
     }
 
     private static final class Boom extends RuntimeException {
@@ -128,9 +130,12 @@ class GuardsTest extends LockTestSupport {
     void aWriteGuardClosedOnAnotherThreadThrowsAndChangesNothing(String name, RwLock lock) throws Exception {
         var w = lock.write();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = newStartedThread("stranger", () -> thrown.set(assertThrows(IllegalMonitorStateException.class, w::close)));
+        Thread t = newStartedThread(
+                "stranger", () -> thrown.set(assertThrows(IllegalMonitorStateException.class, w::close)));
         awaitTermination(t);
-        assertTrue(thrown.get().getMessage().contains("does not hold the write lock"), thrown.get().getMessage());
+        assertTrue(
+                thrown.get().getMessage().contains("does not hold the write lock"),
+                thrown.get().getMessage());
         assertWord(W, lock);
         w.close();
         assertWord(0, lock);
@@ -209,12 +214,16 @@ class GuardsTest extends LockTestSupport {
             assertTrue(lock.isWriteLockedByCurrentThread());
             return 42;
         }));
-        assertThrows(Boom.class, () -> lock.withWrite(() -> {
-            throw new Boom();
-        }));
-        assertThrows(Boom.class, () -> lock.withRead(() -> {
-            throw new Boom();
-        }));
+        assertThrows(
+                Boom.class,
+                () -> lock.withWrite(() -> {
+                    throw new Boom();
+                }));
+        assertThrows(
+                Boom.class,
+                () -> lock.withRead(() -> {
+                    throw new Boom();
+                }));
         assertWord(0, lock);
     }
 }

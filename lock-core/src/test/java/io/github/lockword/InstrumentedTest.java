@@ -143,7 +143,11 @@ class InstrumentedTest {
                 seen.add(mode + " " + holder.getName() + " " + (heldNanos >= TimeUnit.MILLISECONDS.toNanos(30)));
             }
         };
-        RwLock lock = RwLock.builder().name("long").listener(l).longHoldThreshold(Duration.ofMillis(30)).build();
+        RwLock lock = RwLock.builder()
+                .name("long")
+                .listener(l)
+                .longHoldThreshold(Duration.ofMillis(30))
+                .build();
         String me = Thread.currentThread().getName();
 
         lock.lockWrite();
@@ -242,18 +246,27 @@ class InstrumentedTest {
             assertNotNull(li, "the blocker is reported");
             assertEquals(lock.getClass().getName(), call(li, lockInfoType, "getClassName", new Class<?>[0]));
             assertEquals(System.identityHashCode(lock), call(li, lockInfoType, "getIdentityHashCode", new Class<?>[0]));
-            assertEquals("mx-owner", call(bi, infoType, "getLockOwnerName", new Class<?>[0]),
+            assertEquals(
+                    "mx-owner",
+                    call(bi, infoType, "getLockOwnerName", new Class<?>[0]),
                     "the RwLock is an ownable synchronizer whose owner is the write owner");
             assertEquals(owner.getId(), call(bi, infoType, "getLockOwnerId", new Class<?>[0]));
 
-            Object infos = call(mx, mxType, "getThreadInfo", new Class<?>[] {long[].class, boolean.class, boolean.class},
-                    new long[] {owner.getId()}, false, true);
+            Object infos = call(
+                    mx,
+                    mxType,
+                    "getThreadInfo",
+                    new Class<?>[] {long[].class, boolean.class, boolean.class},
+                    new long[] {owner.getId()},
+                    false,
+                    true);
             Object oi = java.lang.reflect.Array.get(infos, 0);
             Object syncs = call(oi, infoType, "getLockedSynchronizers", new Class<?>[0]);
             boolean found = false;
             for (int i = 0; i < java.lang.reflect.Array.getLength(syncs); i++) {
                 Object s = java.lang.reflect.Array.get(syncs, i);
-                found |= (int) call(s, lockInfoType, "getIdentityHashCode", new Class<?>[0]) == System.identityHashCode(lock);
+                found |= (int) call(s, lockInfoType, "getIdentityHashCode", new Class<?>[0])
+                        == System.identityHashCode(lock);
             }
             assertTrue(found, "the owner's locked synchronizers include the lock");
             release.countDown();
@@ -271,8 +284,8 @@ class InstrumentedTest {
         }
         lock.unlockWrite();
         Object copy;
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        try (java.io.ObjectInputStream in =
+                new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
             copy = in.readObject();
         }
         InstrumentedRwLock c = (InstrumentedRwLock) copy;

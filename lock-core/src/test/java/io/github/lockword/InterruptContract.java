@@ -59,13 +59,19 @@ public abstract class InterruptContract extends ContractGroup {
         return Stream.of(
                 op("lockReadInterruptibly", RwLock::lockReadInterruptibly, RwLock::unlockRead),
                 op("tryLockRead(timeout)", timed(RwLock::tryLockRead, LONG_DELAY_MS), RwLock::unlockRead),
-                op("tryLockReadRecursive(timeout)", timed(RwLock::tryLockReadRecursive, LONG_DELAY_MS),
+                op(
+                        "tryLockReadRecursive(timeout)",
+                        timed(RwLock::tryLockReadRecursive, LONG_DELAY_MS),
                         RwLock::unlockRead),
                 op("readLock().lockInterruptibly", l -> l.readLock().lockInterruptibly(), RwLock::unlockRead),
-                op("readLock().tryLock(timeout)", timed((l, t, u) -> l.readLock().tryLock(t, u), LONG_DELAY_MS),
+                op(
+                        "readLock().tryLock(timeout)",
+                        timed((l, t, u) -> l.readLock().tryLock(t, u), LONG_DELAY_MS),
                         RwLock::unlockRead),
                 op("lockUpgradableInterruptibly", RwLock::lockUpgradableInterruptibly, RwLock::unlockUpgradable),
-                op("tryLockUpgradable(timeout)", timed(RwLock::tryLockUpgradable, LONG_DELAY_MS),
+                op(
+                        "tryLockUpgradable(timeout)",
+                        timed(RwLock::tryLockUpgradable, LONG_DELAY_MS),
                         RwLock::unlockUpgradable));
     }
 
@@ -74,7 +80,9 @@ public abstract class InterruptContract extends ContractGroup {
                 op("lockWriteInterruptibly", RwLock::lockWriteInterruptibly, RwLock::unlockWrite),
                 op("tryLockWrite(timeout)", timed(RwLock::tryLockWrite, LONG_DELAY_MS), RwLock::unlockWrite),
                 op("writeLock().lockInterruptibly", l -> l.writeLock().lockInterruptibly(), RwLock::unlockWrite),
-                op("writeLock().tryLock(timeout)", timed((l, t, u) -> l.writeLock().tryLock(t, u), LONG_DELAY_MS),
+                op(
+                        "writeLock().tryLock(timeout)",
+                        timed((l, t, u) -> l.writeLock().tryLock(t, u), LONG_DELAY_MS),
                         RwLock::unlockWrite));
     }
 
@@ -88,10 +96,12 @@ public abstract class InterruptContract extends ContractGroup {
     }
 
     static Stream<Arguments> interruptibleAcquisitions() {
-        return Stream.concat(interruptibleWaits(), Stream.of(
-                op("tryLockRead(0)", timed(RwLock::tryLockRead, 0), RwLock::unlockRead),
-                op("tryLockWrite(0)", timed(RwLock::tryLockWrite, 0), RwLock::unlockWrite),
-                op("tryLockUpgradable(-1)", timed(RwLock::tryLockUpgradable, -1), RwLock::unlockUpgradable)));
+        return Stream.concat(
+                interruptibleWaits(),
+                Stream.of(
+                        op("tryLockRead(0)", timed(RwLock::tryLockRead, 0), RwLock::unlockRead),
+                        op("tryLockWrite(0)", timed(RwLock::tryLockWrite, 0), RwLock::unlockWrite),
+                        op("tryLockUpgradable(-1)", timed(RwLock::tryLockUpgradable, -1), RwLock::unlockUpgradable)));
     }
 
     // ------------------------------------------------------------------------ interrupted on entry
@@ -190,8 +200,8 @@ public abstract class InterruptContract extends ContractGroup {
     // ---------------------------------------------------------------------- interrupted while parked
 
     /** Interrupts a thread parked in {@code acquire} and checks the InterruptedException and the word. */
-    private void interruptWhileParked(RwLock lock, Acquire acquire, Release release, long wordBefore,
-                                      int expectedKey) throws InterruptedException {
+    private void interruptWhileParked(RwLock lock, Acquire acquire, Release release, long wordBefore, int expectedKey)
+            throws InterruptedException {
         AtomicBoolean threw = new AtomicBoolean();
         Thread t = newStartedThread("waiter", () -> {
             try {
@@ -229,9 +239,8 @@ public abstract class InterruptContract extends ContractGroup {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleUpgradables")
-    void interruptedWhileParkedBehindAnUpgradableHolderThrowsAndLeavesTheWord(String name, Acquire acquire,
-                                                                              Release release)
-            throws InterruptedException {
+    void interruptedWhileParkedBehindAnUpgradableHolderThrowsAndLeavesTheWord(
+            String name, Acquire acquire, Release release) throws InterruptedException {
         RwLock lock = newLock();
         Holder upgradable = holdUpgradable(lock);
         interruptWhileParked(lock, acquire, release, R | U, RwLock.KEY_MAIN);
@@ -254,8 +263,7 @@ public abstract class InterruptContract extends ContractGroup {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleWrites")
-    void interruptedWhileWaitingBehindAnotherWriterThrowsAndLeavesTheWord(String name, Acquire acquire,
-                                                                          Release release)
+    void interruptedWhileWaitingBehindAnotherWriterThrowsAndLeavesTheWord(String name, Acquire acquire, Release release)
             throws InterruptedException {
         RwLock lock = newLock();
         Holder writer = holdWrite(lock);
@@ -382,7 +390,8 @@ public abstract class InterruptContract extends ContractGroup {
     void uninterruptibleAcquisitionKeepsWaitingAndKeepsTheInterruptStatus(String name, String blockedBy)
             throws InterruptedException {
         RwLock lock = newLock();
-        Holder holder = blockedBy.equals("write") ? holdWrite(lock)
+        Holder holder = blockedBy.equals("write")
+                ? holdWrite(lock)
                 : blockedBy.equals("read") ? holdRead(lock) : holdUpgradable(lock);
         AtomicBoolean acquired = new AtomicBoolean();
         AtomicBoolean interruptedOnReturn = new AtomicBoolean();
@@ -393,14 +402,29 @@ public abstract class InterruptContract extends ContractGroup {
             }
             ready.countDown();
             switch (name) {
-                case "lockRead": lock.lockRead(); break;
-                case "lockReadRecursive": lock.lockReadRecursive(); break;
-                case "readLock().lock": lock.readLock().lock(); break;
-                case "lockWrite": lock.lockWrite(); break;
-                case "writeLock().lock": lock.writeLock().lock(); break;
-                case "lockUpgradable": lock.lockUpgradable(); break;
-                case "upgrade": lock.upgrade(); break;
-                default: throw new AssertionError(name);
+                case "lockRead":
+                    lock.lockRead();
+                    break;
+                case "lockReadRecursive":
+                    lock.lockReadRecursive();
+                    break;
+                case "readLock().lock":
+                    lock.readLock().lock();
+                    break;
+                case "lockWrite":
+                    lock.lockWrite();
+                    break;
+                case "writeLock().lock":
+                    lock.writeLock().lock();
+                    break;
+                case "lockUpgradable":
+                    lock.lockUpgradable();
+                    break;
+                case "upgrade":
+                    lock.upgrade();
+                    break;
+                default:
+                    throw new AssertionError(name);
             }
             acquired.set(true);
             interruptedOnReturn.set(Thread.currentThread().isInterrupted());
@@ -418,8 +442,10 @@ public abstract class InterruptContract extends ContractGroup {
         long parkedWord = lock.stateWord();
         t.interrupt();
         // The waiter consumes the interrupt (its status reads false again) and parks again.
-        waitUntil("the waiter to absorb the interrupt and park again",
-                () -> !t.isInterrupted() && isQueuedOn(lock, t) && isWaitingState(t), () -> stackOf(t));
+        waitUntil(
+                "the waiter to absorb the interrupt and park again",
+                () -> !t.isInterrupted() && isQueuedOn(lock, t) && isWaitingState(t),
+                () -> stackOf(t));
         assertFalse(acquired.get());
         assertWord(parkedWord, lock);
         holder.release();

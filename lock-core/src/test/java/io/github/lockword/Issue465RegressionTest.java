@@ -45,21 +45,21 @@ class Issue465RegressionTest extends LockTestSupport {
     void scheduleA_timedOutWriterHeldBeforeRestoreWhileTheLastReaderLeaves() throws InterruptedException {
         SpinGate h1 = new SpinGate();
         RwLock lock = FaultSeam.newLock("issue-465-A", false, holdAt(SeamPoint.WRITER_TIMED_OUT_BEFORE_RESTORE, h1));
-        lock.lockRead();                                                         // 0x10
+        lock.lockRead(); // 0x10
         AtomicBoolean result = new AtomicBoolean(true);
         Thread writer = newStartedThread("T2-timed-writer", () -> result.set(lock.tryLockWrite(30, MILLISECONDS)));
         h1.awaitReached("the timed-out writer to reach H1");
         try {
             // Fixed: the WRITER queue's timed-out callback already cleared WRITER_PARKED (pre-fix: 0x1A).
             assertWord(R | W, lock);
-            lock.unlockRead();                                                   // 0x08
+            lock.unlockRead(); // 0x08
             assertWord(W, lock);
         } finally {
-            h1.open();                                                           // restore
+            h1.open(); // restore
         }
         awaitTermination(writer);
         assertFalse(result.get());
-        assertWord(0, lock);                                       // pre-fix: 0xFFFFFFFFFFFFFFFE
+        assertWord(0, lock); // pre-fix: 0xFFFFFFFFFFFFFFFE
         assertTrue(lock.tryLockWrite(20, MILLISECONDS), "the lock must be usable afterwards");
         lock.unlockWrite();
         assertWord(0, lock);
@@ -68,14 +68,14 @@ class Issue465RegressionTest extends LockTestSupport {
     @Test
     void scheduleA_withThreadsParkedInTheMainQueue() throws InterruptedException {
         SpinGate h1 = new SpinGate();
-        RwLock lock = FaultSeam.newLock("issue-465-A-parked", false,
-                holdAt(SeamPoint.WRITER_TIMED_OUT_BEFORE_RESTORE, h1));
+        RwLock lock =
+                FaultSeam.newLock("issue-465-A-parked", false, holdAt(SeamPoint.WRITER_TIMED_OUT_BEFORE_RESTORE, h1));
         lock.lockRead();
         Thread writer = newStartedThread("T2-timed-writer", () -> assertFalse(lock.tryLockWrite(200, MILLISECONDS)));
         waitForParked(lock, writer);
         AtomicBoolean readerIn = new AtomicBoolean();
         Thread reader = newStartedThread("T3-reader", () -> {
-            lock.lockRead();                                                     // blocked by W: sets P
+            lock.lockRead(); // blocked by W: sets P
             readerIn.set(true);
             lock.unlockRead();
         });
@@ -90,7 +90,7 @@ class Issue465RegressionTest extends LockTestSupport {
         awaitTermination(writer);
         awaitTermination(reader); // woken by the give-back, which is seeded with the word, not R|U
         assertTrue(readerIn.get());
-        assertWord(0, lock);                                       // pre-fix: 0xFFFFFFFFFFFFFFFF
+        assertWord(0, lock); // pre-fix: 0xFFFFFFFFFFFFFFFF
     }
 
     @Test
@@ -121,8 +121,8 @@ class Issue465RegressionTest extends LockTestSupport {
     @Test
     void timedOutTryUpgradeHeldBeforeRestoreKeepsUpgradable() throws InterruptedException {
         SpinGate h1 = new SpinGate();
-        RwLock lock = FaultSeam.newLock("issue-465-upgrade", false,
-                holdAt(SeamPoint.WRITER_TIMED_OUT_BEFORE_RESTORE, h1));
+        RwLock lock =
+                FaultSeam.newLock("issue-465-upgrade", false, holdAt(SeamPoint.WRITER_TIMED_OUT_BEFORE_RESTORE, h1));
         lock.lockRead();
         AtomicBoolean upgraded = new AtomicBoolean(true);
         AtomicLong wordAfterTimeout = new AtomicLong(-1);
@@ -143,7 +143,7 @@ class Issue465RegressionTest extends LockTestSupport {
         awaitTermination(upgrader);
         assertFalse(upgraded.get());
         assertEquals(LockState.explain(R | U), LockState.explain(wordAfterTimeout.get())); // pre-fix: 0x12
-        assertWord(0, lock);                                       // pre-fix: 0xFFFFFFFFFFFFFFFE
+        assertWord(0, lock); // pre-fix: 0xFFFFFFFFFFFFFFFE
     }
 
     @Test

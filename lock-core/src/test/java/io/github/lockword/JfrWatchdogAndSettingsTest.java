@@ -71,8 +71,11 @@ class JfrWatchdogAndSettingsTest {
         try (Recording r = new Recording(shippedSettings())) {
             r.enable(PREFIX + "LockWait").withThreshold(Duration.ZERO);
             r.start();
-            try (LockWatchdog wd = LockWatchdog.builder().period(Duration.ofMillis(20))
-                    .threshold(Duration.ofMillis(100)).handler(reports::add).start();
+            try (LockWatchdog wd = LockWatchdog.builder()
+                            .period(Duration.ofMillis(20))
+                            .threshold(Duration.ofMillis(100))
+                            .handler(reports::add)
+                            .start();
                     DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
                 wd.register(lock);
                 lock.lockWrite();

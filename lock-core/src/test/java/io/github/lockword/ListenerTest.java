@@ -107,8 +107,8 @@ class ListenerTest {
 
         lock.lockWrite();
         try (DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
-            Thread t = h.start("interrupted-reader",
-                    () -> assertThrows(InterruptedException.class, lock::lockReadInterruptibly));
+            Thread t = h.start(
+                    "interrupted-reader", () -> assertThrows(InterruptedException.class, lock::lockReadInterruptibly));
             awaitParkedOn(lock, t);
             t.interrupt();
         }
@@ -120,7 +120,11 @@ class ListenerTest {
     @Test
     void throwingLongHoldListenerStillReleases() throws Exception {
         ThrowingListener l = new ThrowingListener();
-        RwLock lock = RwLock.builder().name("long-hold").listener(l).longHoldThreshold(Duration.ZERO).build();
+        RwLock lock = RwLock.builder()
+                .name("long-hold")
+                .listener(l)
+                .longHoldThreshold(Duration.ZERO)
+                .build();
         lock.lockWrite();
         lock.unlockWrite();
         lock.lockUpgradable();

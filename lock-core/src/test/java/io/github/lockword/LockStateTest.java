@@ -79,7 +79,8 @@ class LockStateTest {
         assertEquals("unlocked, readers=0", LockState.describe(0L));
         assertEquals("WRITER, readers=0", LockState.describe(WRITER));
         assertEquals("WRITER|WRITER_PARKED, readers=0", LockState.describe(WRITER | WRITER_PARKED));
-        assertEquals("WRITER|WRITER_PARKED|PARKED, readers=3",
+        assertEquals(
+                "WRITER|WRITER_PARKED|PARKED, readers=3",
                 LockState.describe(3 * ONE_READER | WRITER | WRITER_PARKED | PARKED));
         assertEquals("UPGRADABLE, readers=1", LockState.describe(ONE_READER | UPGRADABLE));
         assertEquals("PARKED, readers=0", LockState.describe(PARKED));
@@ -89,8 +90,7 @@ class LockStateTest {
     @Test
     void describeMarksASaturatedCount() {
         assertEquals("no signal bits, readers=2^60-1 (saturated)", LockState.describe(READERS_MASK));
-        assertEquals("WRITER|WRITER_PARKED|UPGRADABLE|PARKED, readers=2^60-1 (saturated)",
-                LockState.describe(-1L));
+        assertEquals("WRITER|WRITER_PARKED|UPGRADABLE|PARKED, readers=2^60-1 (saturated)", LockState.describe(-1L));
         assertEquals("no signal bits, readers=" + (MAX_READERS - 1), LockState.describe(READERS_MASK - ONE_READER));
     }
 
@@ -152,7 +152,9 @@ class LockStateTest {
         assertEquals(1, uNoReader.size(), uNoReader::toString);
         assertTrue(uNoReader.get(0).contains("no reader"), uNoReader::toString);
 
-        assertEquals(2, LockState.violations(UPGRADABLE | WRITER_PARKED).size(),
+        assertEquals(
+                2,
+                LockState.violations(UPGRADABLE | WRITER_PARKED).size(),
                 "WRITER_PARKED without WRITER and UPGRADABLE without readers: two violations");
     }
 
@@ -176,10 +178,20 @@ class LockStateTest {
     @Test
     void everyWordAnUncorruptedLockPassesThroughIsValid() {
         long[] legalWords = {
-            0L, ONE_READER, 3 * ONE_READER, WRITER, WRITER | PARKED, WRITER | ONE_READER,
-            WRITER | WRITER_PARKED | ONE_READER, WRITER | WRITER_PARKED | PARKED | 2 * ONE_READER,
-            WRITER | WRITER_PARKED, ONE_READER | UPGRADABLE, 4 * ONE_READER | UPGRADABLE | PARKED, PARKED,
-            READERS_MASK, READERS_MASK | UPGRADABLE | PARKED,
+            0L,
+            ONE_READER,
+            3 * ONE_READER,
+            WRITER,
+            WRITER | PARKED,
+            WRITER | ONE_READER,
+            WRITER | WRITER_PARKED | ONE_READER,
+            WRITER | WRITER_PARKED | PARKED | 2 * ONE_READER,
+            WRITER | WRITER_PARKED,
+            ONE_READER | UPGRADABLE,
+            4 * ONE_READER | UPGRADABLE | PARKED,
+            PARKED,
+            READERS_MASK,
+            READERS_MASK | UPGRADABLE | PARKED,
         };
         for (long word : legalWords) {
             assertTrue(LockState.isValid(word), LockState.explain(word));

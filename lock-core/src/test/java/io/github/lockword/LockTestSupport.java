@@ -126,7 +126,11 @@ abstract class LockTestSupport {
     }
 
     static String stackOf(Thread t) {
-        StringBuilder sb = new StringBuilder().append('"').append(t.getName()).append("\" ").append(t.getState());
+        StringBuilder sb = new StringBuilder()
+                .append('"')
+                .append(t.getName())
+                .append("\" ")
+                .append(t.getState());
         Object blocker = LockSupport.getBlocker(t);
         if (blocker != null) {
             sb.append(" blocker=").append(blocker);
@@ -180,30 +184,32 @@ abstract class LockTestSupport {
 
     /** Waits until {@code t} is queued on {@code lock} and actually asleep with the lock as its blocker. */
     static void waitForParked(RwLock lock, Thread t) {
-        waitUntil(t.getName() + " to park on the lock",
+        waitUntil(
+                t.getName() + " to park on the lock",
                 () -> isQueuedOn(lock, t) && LockSupport.getBlocker(t) == lock && isWaitingState(t),
                 () -> lock + ", queue=" + lock.getQueueLength() + ", " + stackOf(t));
     }
 
     /** Waits until {@code t} is asleep with {@code blocker} (e.g. a Condition) as its blocker. */
     static void waitForBlockedOn(Object blocker, Thread t) {
-        waitUntil(t.getName() + " to park on " + blocker,
+        waitUntil(
+                t.getName() + " to park on " + blocker,
                 () -> LockSupport.getBlocker(t) == blocker && isWaitingState(t),
                 () -> stackOf(t));
     }
 
     /** Waits until the lock's queues hold exactly {@code n} threads. */
     static void waitForQueueLength(RwLock lock, int n) {
-        waitUntil("queue length " + n, () -> lock.getQueueLength() == n,
-                () -> lock + ", queue=" + lock.getQueueLength());
+        waitUntil(
+                "queue length " + n, () -> lock.getQueueLength() == n, () -> lock + ", queue=" + lock.getQueueLength());
     }
 
     /** Asserts the lock word, printing both words decoded. */
     static void assertWord(long expected, RwLock lock) {
         long actual = lock.stateWord();
         if (expected != actual) {
-            fail("lock word: expected " + LockState.explain(expected) + " but was " + LockState.explain(actual)
-                    + " (" + lock + ")");
+            fail("lock word: expected " + LockState.explain(expected) + " but was " + LockState.explain(actual) + " ("
+                    + lock + ")");
         }
     }
 
@@ -233,7 +239,8 @@ abstract class LockTestSupport {
         assertEquals(LockState.hex(before), LockState.hex(lock.stateWord()), "misuse changed the word");
         String msg = String.valueOf(e.getMessage());
         assertTrue(msg.contains(expectedId), () -> "message does not name the lock " + expectedId + ": " + msg);
-        assertTrue(msg.contains(LockState.describe(before)),
+        assertTrue(
+                msg.contains(LockState.describe(before)),
                 () -> "message does not decode the state '" + LockState.describe(before) + "': " + msg);
         return e;
     }
@@ -245,10 +252,13 @@ abstract class LockTestSupport {
     /** Asserts that a call that timed out after {@code timeoutMillis} took at least that and not much more. */
     static void assertTimedOutWithin(long timeoutMillis, long startNanos, long endNanos) {
         long elapsed = MILLISECONDS.convert(endNanos - startNanos, NANOSECONDS);
-        assertTrue(elapsed >= timeoutMillis, () -> "returned after " + elapsed + " ms, before its timeout "
-                + timeoutMillis + " ms");
-        assertTrue(elapsed < timeoutMillis + TIMEOUT_SLACK_MS, () -> "returned after " + elapsed
-                + " ms, more than timeout " + timeoutMillis + " ms + slack " + TIMEOUT_SLACK_MS + " ms");
+        assertTrue(
+                elapsed >= timeoutMillis,
+                () -> "returned after " + elapsed + " ms, before its timeout " + timeoutMillis + " ms");
+        assertTrue(
+                elapsed < timeoutMillis + TIMEOUT_SLACK_MS,
+                () -> "returned after " + elapsed + " ms, more than timeout " + timeoutMillis + " ms + slack "
+                        + TIMEOUT_SLACK_MS + " ms");
     }
 
     static void await(CountDownLatch latch) throws InterruptedException {

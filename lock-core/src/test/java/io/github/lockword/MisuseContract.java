@@ -96,7 +96,8 @@ public abstract class MisuseContract extends ContractGroup {
             assertEquals(LockState.hex(before), LockState.hex(lock.stateWord()), "misuse changed the word");
         }
         long after = lock.stateWord();
-        assertTrue(LockState.violations(after).isEmpty(),
+        assertTrue(
+                LockState.violations(after).isEmpty(),
                 () -> "unlockRead() on " + LockState.explain(before) + " left " + LockState.explain(after));
         lock.setStateWordForTesting(0L);
     }
@@ -172,23 +173,22 @@ public abstract class MisuseContract extends ContractGroup {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("needUpgradable")
-    void upgradableOperationWithoutUpgradableThrowsAndLeavesTheWord(String name, Op op)
-            throws InterruptedException {
+    void upgradableOperationWithoutUpgradableThrowsAndLeavesTheWord(String name, Op op) throws InterruptedException {
         RwLock lock = newLock();
-        assertMisuse(lock, on(lock, op));                  // unlocked
+        assertMisuse(lock, on(lock, op)); // unlocked
         lock.lockRead();
-        assertMisuse(lock, on(lock, op));                  // reading only
+        assertMisuse(lock, on(lock, op)); // reading only
         lock.lockRead();
-        assertMisuse(lock, on(lock, op));                  // two readers
+        assertMisuse(lock, on(lock, op)); // two readers
         lock.unlockRead();
         lock.unlockRead();
         lock.lockWrite();
-        assertMisuse(lock, on(lock, op));                  // writing
+        assertMisuse(lock, on(lock, op)); // writing
         lock.unlockWrite();
         assertWord(0, lock);
 
         Holder writer = holdWrite(lock);
-        assertMisuse(lock, on(lock, op));                  // another thread writes
+        assertMisuse(lock, on(lock, op)); // another thread writes
         writer.release();
         assertWord(0, lock);
     }
@@ -212,9 +212,8 @@ public abstract class MisuseContract extends ContractGroup {
     // ------------------------------------------------------------------------------- downgrade
 
     static Stream<Arguments> needWrite() {
-        return Stream.of(
-                Arguments.of("downgrade", (Op) RwLock::downgrade),
-                Arguments.of("downgradeToUpgradable", (Op) RwLock::downgradeToUpgradable));
+        return Stream.of(Arguments.of("downgrade", (Op) RwLock::downgrade), Arguments.of("downgradeToUpgradable", (Op)
+                RwLock::downgradeToUpgradable));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -262,21 +261,22 @@ public abstract class MisuseContract extends ContractGroup {
                 Arguments.of("lockWriteInterruptibly", (Op) RwLock::lockWriteInterruptibly),
                 Arguments.of("tryLockWrite(timeout)", (Op) l -> l.tryLockWrite(LONG_DELAY_MS, MILLISECONDS)),
                 Arguments.of("writeLock().lock", (Op) l -> l.writeLock().lock()),
-                Arguments.of("writeLock().lockInterruptibly", (Op) l -> l.writeLock().lockInterruptibly()),
-                Arguments.of("writeLock().tryLock(timeout)",
-                        (Op) l -> l.writeLock().tryLock(LONG_DELAY_MS, MILLISECONDS)),
+                Arguments.of(
+                        "writeLock().lockInterruptibly", (Op) l -> l.writeLock().lockInterruptibly()),
+                Arguments.of(
+                        "writeLock().tryLock(timeout)", (Op) l -> l.writeLock().tryLock(LONG_DELAY_MS, MILLISECONDS)),
                 Arguments.of("lockRead", (Op) RwLock::lockRead),
                 Arguments.of("lockReadInterruptibly", (Op) RwLock::lockReadInterruptibly),
                 Arguments.of("tryLockRead(timeout)", (Op) l -> l.tryLockRead(LONG_DELAY_MS, MILLISECONDS)),
                 Arguments.of("lockReadRecursive", (Op) RwLock::lockReadRecursive),
-                Arguments.of("tryLockReadRecursive(timeout)",
-                        (Op) l -> l.tryLockReadRecursive(LONG_DELAY_MS, MILLISECONDS)),
+                Arguments.of(
+                        "tryLockReadRecursive(timeout)", (Op) l -> l.tryLockReadRecursive(LONG_DELAY_MS, MILLISECONDS)),
                 Arguments.of("readLock().lock", (Op) l -> l.readLock().lock()),
-                Arguments.of("readLock().lockInterruptibly", (Op) l -> l.readLock().lockInterruptibly()),
+                Arguments.of(
+                        "readLock().lockInterruptibly", (Op) l -> l.readLock().lockInterruptibly()),
                 Arguments.of("lockUpgradable", (Op) RwLock::lockUpgradable),
                 Arguments.of("lockUpgradableInterruptibly", (Op) RwLock::lockUpgradableInterruptibly),
-                Arguments.of("tryLockUpgradable(timeout)",
-                        (Op) l -> l.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS)));
+                Arguments.of("tryLockUpgradable(timeout)", (Op) l -> l.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS)));
     }
 
     /** The write owner asking for the lock again would wait for itself: it gets an exception instead. */
@@ -348,8 +348,11 @@ public abstract class MisuseContract extends ContractGroup {
             done.countDown();
         });
         await(done);
-        assertTrue(fromOther.get().getMessage().contains(lockId(lock)), fromOther.get().getMessage());
-        assertTrue(fromOther.get().getMessage().contains("WRITER"), fromOther.get().getMessage());
+        assertTrue(
+                fromOther.get().getMessage().contains(lockId(lock)),
+                fromOther.get().getMessage());
+        assertTrue(
+                fromOther.get().getMessage().contains("WRITER"), fromOther.get().getMessage());
         lock.unlockWrite();
     }
 
@@ -363,21 +366,22 @@ public abstract class MisuseContract extends ContractGroup {
                 Arguments.of("tryLockRead(timeout)", (Op) l -> l.tryLockRead(LONG_DELAY_MS, MILLISECONDS)),
                 Arguments.of("tryLockRead(0)", (Op) l -> l.tryLockRead(0, MILLISECONDS)),
                 Arguments.of("lockReadRecursive", (Op) RwLock::lockReadRecursive),
-                Arguments.of("tryLockReadRecursive(timeout)",
-                        (Op) l -> l.tryLockReadRecursive(LONG_DELAY_MS, MILLISECONDS)),
+                Arguments.of(
+                        "tryLockReadRecursive(timeout)", (Op) l -> l.tryLockReadRecursive(LONG_DELAY_MS, MILLISECONDS)),
                 Arguments.of("readLock().lock", (Op) l -> l.readLock().lock()),
                 Arguments.of("readLock().tryLock", (Op) l -> l.readLock().tryLock()),
                 Arguments.of("lockUpgradable", (Op) RwLock::lockUpgradable),
                 Arguments.of("lockUpgradableInterruptibly", (Op) RwLock::lockUpgradableInterruptibly),
                 Arguments.of("tryLockUpgradable", (Op) RwLock::tryLockUpgradable),
-                Arguments.of("tryLockUpgradable(timeout)",
-                        (Op) l -> l.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS)));
+                Arguments.of("tryLockUpgradable(timeout)", (Op) l -> l.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS)));
     }
 
     private static void assertOverflowRefused(RwLock lock, Op op, String name) {
         long before = lock.stateWord();
         long start = System.nanoTime();
-        RuntimeException e = assertThrows(RuntimeException.class, on(lock, op),
+        RuntimeException e = assertThrows(
+                RuntimeException.class,
+                on(lock, op),
                 name + " on " + LockState.explain(before) + " must refuse a reader past 2^60-1");
         assertTrue(elapsedMillisSince(start) < TIMEOUT_SLACK_MS, "overflow must fail fast, not wait");
         assertEquals(LockState.hex(before), LockState.hex(lock.stateWord()), "overflow changed the word");

@@ -32,8 +32,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NanoTimeWrapRegressionTest {
 
     @ParameterizedTest
-    @ValueSource(longs = {Long.MIN_VALUE + 1_000, -4_611_686_018_427_387_904L, -1L, 0L, 1L,
-            4_611_686_018_427_387_904L, Long.MAX_VALUE - 10_000_000L})
+    @ValueSource(
+            longs = {
+                Long.MIN_VALUE + 1_000,
+                -4_611_686_018_427_387_904L,
+                -1L,
+                0L,
+                1L,
+                4_611_686_018_427_387_904L,
+                Long.MAX_VALUE - 10_000_000L
+            })
     void theFairnessTimerFiresWithinAMillisecondWhateverTheClocksOrigin(long origin) {
         ParkingLot.Bucket bucket = new ParkingLot.Bucket(origin);
         assertTrue(bucket.beFair(origin), "a new bucket's first unpark may be fair at once");
@@ -65,8 +73,12 @@ class NanoTimeWrapRegressionTest {
         long shift = Long.MIN_VALUE / 2 - System.nanoTime(); // the watchdog's clock reads about -2^62
         BlockingQueue<LockReport> reports = new LinkedBlockingQueue<>();
         RwLock lock = RwLock.builder().name("wd-negative-clock").build();
-        try (LockWatchdog wd = LockWatchdog.builder().clock(() -> System.nanoTime() + shift)
-                .period(Duration.ofMillis(20)).threshold(Duration.ofMillis(150)).handler(reports::add).start();
+        try (LockWatchdog wd = LockWatchdog.builder()
+                        .clock(() -> System.nanoTime() + shift)
+                        .period(Duration.ofMillis(20))
+                        .threshold(Duration.ofMillis(150))
+                        .handler(reports::add)
+                        .start();
                 DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(lock);
             lock.lockWrite();

@@ -13,20 +13,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NoJfrProbe {
 
-    private NoJfrProbe() {
-    }
+    private NoJfrProbe() {}
 
     public static void main(String[] args) throws Exception {
         System.out.println("jfrAvailable=" + LockDiagnostics.jfrAvailable());
         BlockingQueue<LockReport> reports = new ArrayBlockingQueue<>(16);
-        try (LockWatchdog wd = LockWatchdog.builder().period(Duration.ofHours(1)).handler(reports::add).start()) {
-            RwLock lock = RwLock.builder().name("no-jfr").longHoldThreshold(Duration.ZERO).build();
+        try (LockWatchdog wd = LockWatchdog.builder()
+                .period(Duration.ofHours(1))
+                .handler(reports::add)
+                .start()) {
+            RwLock lock = RwLock.builder()
+                    .name("no-jfr")
+                    .longHoldThreshold(Duration.ZERO)
+                    .build();
             wd.register(lock);
             lock.lockWrite();
-            Thread waiter = new Thread(() -> {
-                lock.lockRead();
-                lock.unlockRead();
-            }, "no-jfr-waiter");
+            Thread waiter = new Thread(
+                    () -> {
+                        lock.lockRead();
+                        lock.unlockRead();
+                    },
+                    "no-jfr-waiter");
             waiter.setDaemon(true);
             waiter.start();
             while (lock.getQueueLength() == 0) {
@@ -52,7 +59,8 @@ public final class NoJfrProbe {
         }
         // The default handler: System.Logger at WARNING (without java.logging, the JDK's console logger on stderr).
         RwLock logged = RwLock.builder().name("logged-by-default").build();
-        try (LockWatchdog wd = LockWatchdog.builder().period(Duration.ofMillis(10)).start()) {
+        try (LockWatchdog wd =
+                LockWatchdog.builder().period(Duration.ofMillis(10)).start()) {
             wd.register(logged);
             logged.setStateWordForTesting(0xFFFFFFFFFFFFFFFEL);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

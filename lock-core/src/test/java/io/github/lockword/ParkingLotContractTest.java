@@ -78,8 +78,15 @@ class ParkingLotContractTest extends LockTestSupport {
         final AtomicBoolean interruptedAfter = new AtomicBoolean();
         final AtomicLong returnedAfterNanos = new AtomicLong();
 
-        Parker(String name, Object lock, int key, long parkToken, Callbacks callbacks, long timeoutMillis,
-               boolean interruptible, FaultSeam seam) {
+        Parker(
+                String name,
+                Object lock,
+                int key,
+                long parkToken,
+                Callbacks callbacks,
+                long timeoutMillis,
+                boolean interruptible,
+                FaultSeam seam) {
             this.callbacks = callbacks;
             this.thread = newStartedThread(name, () -> {
                 long start = System.nanoTime();
@@ -224,16 +231,26 @@ class ParkingLotContractTest extends LockTestSupport {
         Parker q = asleep(lock, parkUntimed("waiter-2", lock, KEY, 0));
         letTheFairnessTimerExpire();
         List<String> calls = new ArrayList<>();
-        ParkingLot.unparkFilter(lock, KEY, token -> ParkingLot.SKIP, (n, more, fair) -> {
-            calls.add(n + "," + more + "," + fair);
-            return 0;
-        }, null);
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> ParkingLot.SKIP,
+                (n, more, fair) -> {
+                    calls.add(n + "," + more + "," + fair);
+                    return 0;
+                },
+                null);
         assertEquals(List.of("0,true,false"), calls, "unparkFilter that chose nobody was told to be fair");
         letTheFairnessTimerExpire();
-        ParkingLot.unparkFilter(lock, KEY, token -> ParkingLot.UNPARK, (n, more, fair) -> {
-            calls.add(n + "," + more + "," + fair);
-            return 5;
-        }, null);
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> ParkingLot.UNPARK,
+                (n, more, fair) -> {
+                    calls.add(n + "," + more + "," + fair);
+                    return 5;
+                },
+                null);
         assertEquals(List.of("0,true,false", "1,false,true"), calls);
         assertEquals(5, q.join());
     }
@@ -293,10 +310,15 @@ class ParkingLotContractTest extends LockTestSupport {
         assertEquals(List.of(ours.thread), threads(ParkingLot.snapshot(lock, KEY)));
 
         List<Long> decided = new ArrayList<>();
-        ParkingLot.unparkFilter(lock, KEY, token -> {
-            decided.add(token);
-            return ParkingLot.SKIP;
-        }, (n, more, fair) -> 0, null);
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> {
+                    decided.add(token);
+                    return ParkingLot.SKIP;
+                },
+                (n, more, fair) -> 0,
+                null);
         assertEquals(List.of(3L), decided, "the filter was asked about another queue's waiters");
 
         Unparked u = new Unparked(42);
@@ -323,8 +345,7 @@ class ParkingLotContractTest extends LockTestSupport {
     // ============================================================================ leaving the queue
 
     @Test
-    void timedParkReturnsTimedOutAfterItsDeadlineAndTellsWhetherItWasTheLastOfItsKey()
-            throws InterruptedException {
+    void timedParkReturnsTimedOutAfterItsDeadlineAndTellsWhetherItWasTheLastOfItsKey() throws InterruptedException {
         Object lock = new Object();
         Parker stays = asleep(lock, parkUntimed("stays", lock, KEY, 0));
         Parker leaves = new Parker("leaves", lock, KEY, 0, new Callbacks(), SHORT_DELAY_MS, false, null);
@@ -373,14 +394,19 @@ class ParkingLotContractTest extends LockTestSupport {
 
         // Everyone left is woken in order, one by one.
         List<Long> tokens = new ArrayList<>();
-        ParkingLot.unparkFilter(lock, KEY, token -> {
-            tokens.add(token);
-            return ParkingLot.UNPARK;
-        }, (n, more, fair) -> {
-            assertEquals(3, n);
-            assertFalse(more);
-            return 0;
-        }, null);
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> {
+                    tokens.add(token);
+                    return ParkingLot.UNPARK;
+                },
+                (n, more, fair) -> {
+                    assertEquals(3, n);
+                    assertFalse(more);
+                    return 0;
+                },
+                null);
         assertEquals(List.of(1L, 3L, 5L), tokens);
         for (Parker p : Arrays.asList(a, c, e)) {
             assertEquals(0, p.join());
@@ -413,8 +439,10 @@ class ParkingLotContractTest extends LockTestSupport {
         Parker p = asleep(lock, parkUntimed("uninterruptible", lock, KEY, 0));
         p.thread.interrupt();
         // It goes back to sleep, still queued.
-        waitUntil("the interrupted waiter to sleep again",
-                () -> !p.thread.isInterrupted() && isWaitingState(p.thread), () -> stackOf(p.thread));
+        waitUntil(
+                "the interrupted waiter to sleep again",
+                () -> !p.thread.isInterrupted() && isWaitingState(p.thread),
+                () -> stackOf(p.thread));
         assertEquals(1, ParkingLot.count(lock, KEY));
         ParkingLot.unparkOne(lock, KEY, new Unparked(4), null);
         assertEquals(4, p.join());
@@ -442,18 +470,20 @@ class ParkingLotContractTest extends LockTestSupport {
         HeldDelivery seam = new HeldDelivery();
         Parker p = new Parker("timed", lock, KEY, 0, new Callbacks(), 4 * SHORT_DELAY_MS, false, seam);
         waitForBlockedOn(lock, p.thread);
-        Thread unparker = newStartedThread("unparker",
-                () -> ParkingLot.unparkOne(lock, KEY, new Unparked(ParkingLot.TOKEN_HANDOFF), seam));
+        Thread unparker = newStartedThread(
+                "unparker", () -> ParkingLot.unparkOne(lock, KEY, new Unparked(ParkingLot.TOKEN_HANDOFF), seam));
         seam.gate.awaitReached("the unparker to hold before delivering");
         assertEquals(List.of(p.thread), seam.delivered);
         // The waiter's time runs out; it is no longer queued, so it waits (untimed) for the token.
-        waitUntil("the waiter's deadline to pass and the waiter to wait for its token",
+        waitUntil(
+                "the waiter's deadline to pass and the waiter to wait for its token",
                 () -> p.thread.getState() == Thread.State.WAITING && LockSupport.getBlocker(p.thread) == lock,
                 () -> stackOf(p.thread));
         assertEquals(0, ParkingLot.count(lock, KEY));
         // An interrupt now cannot end that wait (what it waits for may be the lock itself); it stays pending.
         p.thread.interrupt();
-        waitUntil("the interrupted waiter to wait for its token again",
+        waitUntil(
+                "the interrupted waiter to wait for its token again",
                 () -> !p.thread.isInterrupted() && p.thread.getState() == Thread.State.WAITING,
                 () -> stackOf(p.thread));
         assertTrue(p.thread.isAlive());
@@ -472,11 +502,13 @@ class ParkingLotContractTest extends LockTestSupport {
         HeldDelivery seam = new HeldDelivery();
         Parker p = new Parker("interruptible", lock, KEY, 0, new Callbacks(), -1, true, seam);
         waitForBlockedOn(lock, p.thread);
-        Thread unparker = newStartedThread("unparker", () -> ParkingLot.unparkOne(lock, KEY, new Unparked(token), seam));
+        Thread unparker =
+                newStartedThread("unparker", () -> ParkingLot.unparkOne(lock, KEY, new Unparked(token), seam));
         seam.gate.awaitReached("the unparker to hold before delivering");
         p.thread.interrupt();
         // Dequeued already, so it waits (uninterruptibly) for its token.
-        waitUntil("the interrupted waiter to wait for its token",
+        waitUntil(
+                "the interrupted waiter to wait for its token",
                 () -> !p.thread.isInterrupted() && p.thread.getState() == Thread.State.WAITING,
                 () -> stackOf(p.thread));
         assertTrue(p.thread.isAlive());
@@ -498,17 +530,22 @@ class ParkingLotContractTest extends LockTestSupport {
         }
         List<Long> asked = new ArrayList<>();
         List<String> calls = new ArrayList<>();
-        ParkingLot.unparkFilter(lock, KEY, token -> {
-            asked.add(token);
-            return token == 2 ? ParkingLot.SKIP : token == 4 ? ParkingLot.STOP : ParkingLot.UNPARK;
-        }, (n, more, fair) -> {
-            calls.add(n + "," + more);
-            // Nobody wakes before the callback returned.
-            for (Parker p : ps) {
-                assertEquals(Long.MIN_VALUE, p.result.get());
-            }
-            return 33;
-        }, null);
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> {
+                    asked.add(token);
+                    return token == 2 ? ParkingLot.SKIP : token == 4 ? ParkingLot.STOP : ParkingLot.UNPARK;
+                },
+                (n, more, fair) -> {
+                    calls.add(n + "," + more);
+                    // Nobody wakes before the callback returned.
+                    for (Parker p : ps) {
+                        assertEquals(Long.MIN_VALUE, p.result.get());
+                    }
+                    return 33;
+                },
+                null);
         assertEquals(List.of(1L, 2L, 3L, 4L), asked, "the filter was asked past STOP or out of order");
         assertEquals(List.of("2,true"), calls);
         assertEquals(33, ps[0].join());
@@ -564,11 +601,13 @@ class ParkingLotContractTest extends LockTestSupport {
     Thread probeBucketHeld(Object lock, int key, AtomicBoolean probeFinishedEarly) {
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
-        Thread probe = new Thread(() -> {
-            started.set(true);
-            ParkingLot.count(lock, key);
-            finished.set(true);
-        }, "bucket-probe");
+        Thread probe = new Thread(
+                () -> {
+                    started.set(true);
+                    ParkingLot.count(lock, key);
+                    finished.set(true);
+                },
+                "bucket-probe");
         probe.setDaemon(true);
         track(probe, true);
         // Spin (callbacks must not park) until the probe runs, then give it 50 ms to get through.
@@ -614,8 +653,8 @@ class ParkingLotContractTest extends LockTestSupport {
                 probes.add(probeBucketHeld(lock, KEY, timedOutUnlocked));
             }
         };
-        long r = ParkingLot.park(lock, KEY, cb, 0, true, System.nanoTime() + MILLISECONDS.toNanos(SHORT_DELAY_MS),
-                false, null);
+        long r = ParkingLot.park(
+                lock, KEY, cb, 0, true, System.nanoTime() + MILLISECONDS.toNanos(SHORT_DELAY_MS), false, null);
         assertEquals(ParkingLot.TIMED_OUT, r);
         for (Thread t : probes) {
             awaitTermination(t);
@@ -632,21 +671,30 @@ class ParkingLotContractTest extends LockTestSupport {
         Parker p = asleep(lock, parkUntimed("w", lock, KEY, 0));
         AtomicBoolean oneUnlocked = new AtomicBoolean();
         List<Thread> probes = new ArrayList<>();
-        ParkingLot.unparkOne(lock, KEY, (n, more, fair) -> {
-            probes.add(probeBucketHeld(lock, KEY, oneUnlocked));
-            return 0;
-        }, null);
+        ParkingLot.unparkOne(
+                lock,
+                KEY,
+                (n, more, fair) -> {
+                    probes.add(probeBucketHeld(lock, KEY, oneUnlocked));
+                    return 0;
+                },
+                null);
         p.join();
         Parker q = asleep(lock, parkUntimed("w2", lock, KEY, 0));
         AtomicBoolean filterUnlocked = new AtomicBoolean();
         AtomicBoolean callbackUnlocked = new AtomicBoolean();
-        ParkingLot.unparkFilter(lock, KEY, token -> {
-            probes.add(probeBucketHeld(lock, KEY, filterUnlocked));
-            return ParkingLot.UNPARK;
-        }, (n, more, fair) -> {
-            probes.add(probeBucketHeld(lock, KEY, callbackUnlocked));
-            return 0;
-        }, null);
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> {
+                    probes.add(probeBucketHeld(lock, KEY, filterUnlocked));
+                    return ParkingLot.UNPARK;
+                },
+                (n, more, fair) -> {
+                    probes.add(probeBucketHeld(lock, KEY, callbackUnlocked));
+                    return 0;
+                },
+                null);
         q.join();
         for (Thread t : probes) {
             awaitTermination(t);
@@ -725,8 +773,9 @@ class ParkingLotContractTest extends LockTestSupport {
         };
         Parker p = new Parker("p", lock, KEY, 0, new Callbacks(), LONG_DELAY_MS, true, seam);
         assertEquals(ParkingLot.INTERRUPTED, p.join());
-        assertTrue(MILLISECONDS.convert(p.returnedAfterNanos.get(), NANOSECONDS)
-                < LONG_DELAY_MS / 2, "the injected interrupt did not end the park");
+        assertTrue(
+                MILLISECONDS.convert(p.returnedAfterNanos.get(), NANOSECONDS) < LONG_DELAY_MS / 2,
+                "the injected interrupt did not end the park");
         assertFalse(p.interruptedAfter.get());
     }
 
@@ -749,8 +798,9 @@ class ParkingLotContractTest extends LockTestSupport {
         };
         Parker timed = new Parker("timed", lock, KEY, 0, new Callbacks(), LONG_DELAY_MS, false, seam);
         assertEquals(ParkingLot.TIMED_OUT, timed.join());
-        assertTrue(MILLISECONDS.convert(timed.returnedAfterNanos.get(), NANOSECONDS)
-                < LONG_DELAY_MS / 2, "the expired deadline did not end the park");
+        assertTrue(
+                MILLISECONDS.convert(timed.returnedAfterNanos.get(), NANOSECONDS) < LONG_DELAY_MS / 2,
+                "the expired deadline did not end the park");
         assertEquals(1, expiryAsked.get());
         assertEquals(0, spurious.get(), "a park that expired first was still woken spuriously");
 

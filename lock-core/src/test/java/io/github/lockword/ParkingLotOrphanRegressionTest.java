@@ -62,10 +62,14 @@ class ParkingLotOrphanRegressionTest extends LockTestSupport {
         assertEquals(1, timedOutCalls.get(), "as a timed-out waiter does: its callback ran under the bucket lock");
         // The next unpark is not swallowed by an orphan: nobody is found.
         AtomicLong found = new AtomicLong(-1);
-        ParkingLot.unparkOne(lock, KEY, (n, more, fair) -> {
-            found.set(n);
-            return ParkingLot.TOKEN_NORMAL;
-        }, null);
+        ParkingLot.unparkOne(
+                lock,
+                KEY,
+                (n, more, fair) -> {
+                    found.set(n);
+                    return ParkingLot.TOKEN_NORMAL;
+                },
+                null);
         assertEquals(0, found.get());
     }
 
@@ -92,13 +96,22 @@ class ParkingLotOrphanRegressionTest extends LockTestSupport {
     void aThrowingUnparkOneCallbackTakesNoWaiter() throws Exception {
         Object lock = new Object();
         AtomicReference<Long> result = new AtomicReference<>();
-        Thread waiter = newStartedThread("waiter", () -> result.set(
-                ParkingLot.park(lock, KEY, () -> true, 0L, false, 0L, false, null)));
-        waitUntil("the waiter is queued", () -> ParkingLot.count(lock, KEY) == 1, () -> "count=" + ParkingLot.count(lock, KEY));
-        assertThrows(Boom.class, () -> ParkingLot.unparkOne(lock, KEY, (n, more, fair) -> {
-            assertEquals(1, n);
-            throw new Boom();
-        }, null));
+        Thread waiter = newStartedThread(
+                "waiter", () -> result.set(ParkingLot.park(lock, KEY, () -> true, 0L, false, 0L, false, null)));
+        waitUntil(
+                "the waiter is queued",
+                () -> ParkingLot.count(lock, KEY) == 1,
+                () -> "count=" + ParkingLot.count(lock, KEY));
+        assertThrows(
+                Boom.class,
+                () -> ParkingLot.unparkOne(
+                        lock,
+                        KEY,
+                        (n, more, fair) -> {
+                            assertEquals(1, n);
+                            throw new Boom();
+                        },
+                        null));
         assertEquals(1, ParkingLot.count(lock, KEY), "the waiter is still queued");
         ParkingLot.unparkOne(lock, KEY, (n, more, fair) -> 42L, null);
         awaitTermination(waiter);
@@ -110,35 +123,52 @@ class ParkingLotOrphanRegressionTest extends LockTestSupport {
         Object lock = new Object();
         AtomicReference<Long> r1 = new AtomicReference<>();
         AtomicReference<Long> r2 = new AtomicReference<>();
-        Thread w1 = newStartedThread("waiter-1", () -> r1.set(
-                ParkingLot.park(lock, KEY, () -> true, 1L, false, 0L, false, null)));
+        Thread w1 = newStartedThread(
+                "waiter-1", () -> r1.set(ParkingLot.park(lock, KEY, () -> true, 1L, false, 0L, false, null)));
         waitUntil("waiter-1 is queued", () -> ParkingLot.count(lock, KEY) == 1, () -> "");
-        Thread w2 = newStartedThread("waiter-2", () -> r2.set(
-                ParkingLot.park(lock, KEY, () -> true, 2L, false, 0L, false, null)));
+        Thread w2 = newStartedThread(
+                "waiter-2", () -> r2.set(ParkingLot.park(lock, KEY, () -> true, 2L, false, 0L, false, null)));
         waitUntil("both are queued", () -> ParkingLot.count(lock, KEY) == 2, () -> "");
 
-        assertThrows(Boom.class, () -> ParkingLot.unparkFilter(lock, KEY, token -> ParkingLot.UNPARK,
-                (n, more, fair) -> {
-                    assertEquals(2, n);
-                    throw new Boom();
-                }, null));
+        assertThrows(
+                Boom.class,
+                () -> ParkingLot.unparkFilter(
+                        lock,
+                        KEY,
+                        token -> ParkingLot.UNPARK,
+                        (n, more, fair) -> {
+                            assertEquals(2, n);
+                            throw new Boom();
+                        },
+                        null));
         assertEquals(2, ParkingLot.count(lock, KEY), "a throwing callback took nobody");
 
-        assertThrows(Boom.class, () -> ParkingLot.unparkFilter(lock, KEY, token -> {
-            if (token == 2L) {
-                throw new Boom();
-            }
-            return ParkingLot.UNPARK;
-        }, (n, more, fair) -> ParkingLot.TOKEN_NORMAL, null));
+        assertThrows(
+                Boom.class,
+                () -> ParkingLot.unparkFilter(
+                        lock,
+                        KEY,
+                        token -> {
+                            if (token == 2L) {
+                                throw new Boom();
+                            }
+                            return ParkingLot.UNPARK;
+                        },
+                        (n, more, fair) -> ParkingLot.TOKEN_NORMAL,
+                        null));
         assertEquals(2, ParkingLot.count(lock, KEY), "a throwing filter took nobody");
 
         // Both are still reachable, in FIFO order: wake the first only, then the second.
-        ParkingLot.unparkFilter(lock, KEY, token -> token == 1L ? ParkingLot.UNPARK : ParkingLot.SKIP,
+        ParkingLot.unparkFilter(
+                lock,
+                KEY,
+                token -> token == 1L ? ParkingLot.UNPARK : ParkingLot.SKIP,
                 (n, more, fair) -> {
                     assertEquals(1, n);
                     assertTrue(more);
                     return 5L;
-                }, null);
+                },
+                null);
         awaitTermination(w1);
         assertEquals(5L, r1.get());
         assertEquals(1, ParkingLot.count(lock, KEY));

@@ -36,20 +36,42 @@ class RandomizedOperationsTest extends LockTestSupport {
 
     /** The operations; each is one case of {@link Worker#step}. */
     enum Op {
-        READ, READ_INTERRUPTIBLY, TRY_READ, TIMED_READ, READ_THEN_RECURSIVE, READ_THEN_TIMED_RECURSIVE,
-        WRITE, WRITE_INTERRUPTIBLY, TRY_WRITE, TIMED_WRITE, WRITE_UNLOCK_FAIR,
-        UPGRADABLE, UPGRADABLE_INTERRUPTIBLY, TRY_UPGRADABLE, TIMED_UPGRADABLE, UPGRADABLE_UNLOCK_FAIR,
-        UPGRADABLE_THEN_RECURSIVE_READ, UPGRADE, TRY_UPGRADE, TIMED_UPGRADE,
-        DOWNGRADE, DOWNGRADE_TO_UPGRADABLE_AND_READ, DOWNGRADE_TO_UPGRADABLE_AND_UPGRADE,
-        VIEW_READ, VIEW_TIMED_WRITE, CONDITION_WAIT
+        READ,
+        READ_INTERRUPTIBLY,
+        TRY_READ,
+        TIMED_READ,
+        READ_THEN_RECURSIVE,
+        READ_THEN_TIMED_RECURSIVE,
+        WRITE,
+        WRITE_INTERRUPTIBLY,
+        TRY_WRITE,
+        TIMED_WRITE,
+        WRITE_UNLOCK_FAIR,
+        UPGRADABLE,
+        UPGRADABLE_INTERRUPTIBLY,
+        TRY_UPGRADABLE,
+        TIMED_UPGRADABLE,
+        UPGRADABLE_UNLOCK_FAIR,
+        UPGRADABLE_THEN_RECURSIVE_READ,
+        UPGRADE,
+        TRY_UPGRADE,
+        TIMED_UPGRADE,
+        DOWNGRADE,
+        DOWNGRADE_TO_UPGRADABLE_AND_READ,
+        DOWNGRADE_TO_UPGRADABLE_AND_UPGRADE,
+        VIEW_READ,
+        VIEW_TIMED_WRITE,
+        CONDITION_WAIT
     }
 
     /** What is inside the lock right now, maintained by the threads inside it. */
     private final AtomicInteger readersIn = new AtomicInteger();
+
     private final AtomicInteger writersIn = new AtomicInteger();
     private final AtomicInteger upgradersIn = new AtomicInteger();
     /** Plain fields written only under the write lock; always equal outside a write. */
     private long dataA;
+
     private long dataB;
 
     private final AtomicLong writes = new AtomicLong();
@@ -396,10 +418,15 @@ class RandomizedOperationsTest extends LockTestSupport {
         StringBuilder stats = new StringBuilder();
         for (Op op : Op.values()) {
             assertTrue(ran.get(op.ordinal()) > 0, "never ran " + op + " (seed " + seed + ")");
-            stats.append(op).append('=').append(acquired.get(op.ordinal())).append('/').append(ran.get(op.ordinal()))
+            stats.append(op)
+                    .append('=')
+                    .append(acquired.get(op.ordinal()))
+                    .append('/')
+                    .append(ran.get(op.ordinal()))
                     .append(' ');
         }
-        assertTrue(writes.get() > 0 && interruptedExceptions.get() > 0,
+        assertTrue(
+                writes.get() > 0 && interruptedExceptions.get() > 0,
                 () -> "writes=" + writes + " interrupted=" + interruptedExceptions + " " + stats);
         System.out.println("RandomizedOperationsTest fair=" + fair + " seed=" + seed + " writes=" + writes
                 + " InterruptedExceptions=" + interruptedExceptions + " acquired/ran: " + stats);

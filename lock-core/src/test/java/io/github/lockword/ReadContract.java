@@ -84,10 +84,18 @@ public abstract class ReadContract extends ContractGroup {
             final int k = i;
             threads.add(newStartedThread("reader-" + i, () -> {
                 switch (k % 4) {
-                    case 0: lock.lockRead(); break;
-                    case 1: lock.lockReadInterruptibly(); break;
-                    case 2: assertTrue(lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS)); break;
-                    default: lock.lockReadRecursive(); break;
+                    case 0:
+                        lock.lockRead();
+                        break;
+                    case 1:
+                        lock.lockReadInterruptibly();
+                        break;
+                    case 2:
+                        assertTrue(lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
+                        break;
+                    default:
+                        lock.lockReadRecursive();
+                        break;
                 }
                 allInside.await(LONG_DELAY_MS, MILLISECONDS);
                 await(leave);
@@ -140,10 +148,18 @@ public abstract class ReadContract extends ContractGroup {
             final int m = mode;
             Thread reader = newStartedThread("reader", () -> {
                 switch (m) {
-                    case 0: lock.lockRead(); break;
-                    case 1: lock.lockReadInterruptibly(); break;
-                    case 2: assertTrue(lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS)); break;
-                    default: lock.lockReadRecursive(); break;
+                    case 0:
+                        lock.lockRead();
+                        break;
+                    case 1:
+                        lock.lockReadInterruptibly();
+                        break;
+                    case 2:
+                        assertTrue(lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
+                        break;
+                    default:
+                        lock.lockReadRecursive();
+                        break;
                 }
                 acquired.set(true);
                 lock.unlockRead();

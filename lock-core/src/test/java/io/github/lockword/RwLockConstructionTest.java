@@ -34,8 +34,14 @@ class RwLockConstructionTest extends LockTestSupport {
 
     @Test
     void everyUnnamedConstructionGivesAnUnlockedUnnamedLock() {
-        RwLock[] locks = {new RwLock(), new RwLock(true), new RwLock(false), RwLock.builder().build(),
-            RwLock.builder().checked(true).build(), RwLock.builder().trackHolds(false).build()};
+        RwLock[] locks = {
+            new RwLock(),
+            new RwLock(true),
+            new RwLock(false),
+            RwLock.builder().build(),
+            RwLock.builder().checked(true).build(),
+            RwLock.builder().trackHolds(false).build()
+        };
         for (RwLock lock : locks) {
             assertEquals(0L, lock.stateWord());
             assertFalse(lock.isLocked());
@@ -48,7 +54,8 @@ class RwLockConstructionTest extends LockTestSupport {
     void namedLockShowsItsName() {
         RwLock lock = RwLock.builder().name("routes").build();
         assertEquals("routes", lock.getName());
-        assertEquals("RwLock(routes)@" + Integer.toHexString(System.identityHashCode(lock)) + "[unlocked, readers=0]",
+        assertEquals(
+                "RwLock(routes)@" + Integer.toHexString(System.identityHashCode(lock)) + "[unlocked, readers=0]",
                 lock.toString());
         assertNull(new RwLock().getName());
         assertNull(new RwLock(true).getName());

@@ -36,8 +36,7 @@ import org.junit.jupiter.api.Test;
 public abstract class RwLockContract {
 
     /** For subclasses, one per variant. */
-    protected RwLockContract() {
-    }
+    protected RwLockContract() {}
 
     /** A new, unlocked lock of the variant under test. */
     protected abstract RwLock newLock();
@@ -51,9 +50,16 @@ public abstract class RwLockContract {
     }
 
     /** The groups of the suite; each variant declares one {@link Nested} subclass of each. */
-    static final List<Class<? extends ContractGroup>> GROUPS = List.of(ReadContract.class, WriteContract.class,
-            UpgradableContract.class, TimeoutContract.class, InterruptContract.class, ViewsContract.class,
-            MisuseContract.class, WriteConditionContract.class, IntrospectionContract.class);
+    static final List<Class<? extends ContractGroup>> GROUPS = List.of(
+            ReadContract.class,
+            WriteContract.class,
+            UpgradableContract.class,
+            TimeoutContract.class,
+            InterruptContract.class,
+            ViewsContract.class,
+            MisuseContract.class,
+            WriteConditionContract.class,
+            IntrospectionContract.class);
 
     /**
      * The variant runs every group. The groups are declared in each variant rather than here so that
@@ -66,8 +72,10 @@ public abstract class RwLockContract {
         for (Class<? extends ContractGroup> group : GROUPS) {
             boolean declared = false;
             for (Class<?> c : getClass().getDeclaredClasses()) {
-                declared |= group.isAssignableFrom(c) && c.isAnnotationPresent(Nested.class)
-                        && !Modifier.isStatic(c.getModifiers()) && !Modifier.isAbstract(c.getModifiers());
+                declared |= group.isAssignableFrom(c)
+                        && c.isAnnotationPresent(Nested.class)
+                        && !Modifier.isStatic(c.getModifiers())
+                        && !Modifier.isAbstract(c.getModifiers());
             }
             if (!declared) {
                 missing.add(group.getSimpleName());

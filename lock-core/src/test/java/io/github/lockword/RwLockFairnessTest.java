@@ -101,8 +101,12 @@ class RwLockFairnessTest extends LockTestSupport {
      */
     @Test
     void handoffIsCompleteBeforeTheWokenThreadCanRun() throws InterruptedException {
-        String[] unlocks = {"fair lock: unlockWrite", "default lock: unlockWriteFair", "fair lock: unlockUpgradable",
-            "default lock: unlockUpgradableFair"};
+        String[] unlocks = {
+            "fair lock: unlockWrite",
+            "default lock: unlockWriteFair",
+            "fair lock: unlockUpgradable",
+            "default lock: unlockUpgradableFair"
+        };
         for (String how : unlocks) {
             SpinGate delivering = new SpinGate();
             FaultSeam seam = new FaultSeam() {
@@ -115,16 +119,22 @@ class RwLockFairnessTest extends LockTestSupport {
             };
             boolean upgradable = how.contains("Upgradable");
             RwLock lock = FaultSeam.newLock("handoff", how.startsWith("fair"), seam);
-            Holder holder = new Holder("unlocker",
-                    upgradable ? lock::lockUpgradable : lock::lockWrite,
-                    () -> {
-                        switch (how) {
-                            case "fair lock: unlockWrite": lock.unlockWrite(); break;
-                            case "default lock: unlockWriteFair": lock.unlockWriteFair(); break;
-                            case "fair lock: unlockUpgradable": lock.unlockUpgradable(); break;
-                            default: lock.unlockUpgradableFair(); break;
-                        }
-                    });
+            Holder holder = new Holder("unlocker", upgradable ? lock::lockUpgradable : lock::lockWrite, () -> {
+                switch (how) {
+                    case "fair lock: unlockWrite":
+                        lock.unlockWrite();
+                        break;
+                    case "default lock: unlockWriteFair":
+                        lock.unlockWriteFair();
+                        break;
+                    case "fair lock: unlockUpgradable":
+                        lock.unlockUpgradable();
+                        break;
+                    default:
+                        lock.unlockUpgradableFair();
+                        break;
+                }
+            });
             AtomicBoolean acquired = new AtomicBoolean();
             Thread waiter = newStartedThread("parked-writer", () -> {
                 lock.lockWrite();
@@ -228,8 +238,10 @@ class RwLockFairnessTest extends LockTestSupport {
         assertEquals(List.of(), bargeFromThirdThread(lock));
         await(readersIn);
         Thread w3 = threads.get(2);
-        waitUntil("W3 to wait for the readers", () -> queueKeyOf(lock, w3) == RwLock.KEY_WRITER
-                && isWaitingState(w3), lock::toString);
+        waitUntil(
+                "W3 to wait for the readers",
+                () -> queueKeyOf(lock, w3) == RwLock.KEY_WRITER && isWaitingState(w3),
+                lock::toString);
         assertWord(2 * R | W | WP | P, lock);
         assertTrue(isQueuedOn(lock, threads.get(3)) && isQueuedOn(lock, threads.get(4)));
 
@@ -380,8 +392,10 @@ class RwLockFairnessTest extends LockTestSupport {
         assertWord(2 * R | U | P, lock);
         lock.unlockUpgradable();
         // The writer is handed WRITER and now waits for the remaining reader.
-        waitUntil("the writer to wait for readers", () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER
-                && isWaitingState(writer), lock::toString);
+        waitUntil(
+                "the writer to wait for readers",
+                () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER && isWaitingState(writer),
+                lock::toString);
         assertWord(R | W | WP, lock);
         assertFalse(lock.tryLockRead());
         reader.release();

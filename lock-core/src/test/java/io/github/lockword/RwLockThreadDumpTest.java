@@ -63,8 +63,7 @@ class RwLockThreadDumpTest extends LockTestSupport {
             }
         }
 
-        private Jmx() {
-        }
+        private Jmx() {}
 
         private static Object call(Class<?> type, Object target, String name, Class<?>[] types, Object... args) {
             try {
@@ -93,15 +92,21 @@ class RwLockThreadDumpTest extends LockTestSupport {
 
         /** ThreadMXBean.getThreadInfo(new long[] {id}, false, true)[0]. */
         static Object threadInfo(Thread t) {
-            Object[] infos = (Object[]) call(THREAD_MX_BEAN, BEAN, "getThreadInfo",
-                    new Class<?>[] {long[].class, boolean.class, boolean.class}, new long[] {t.getId()}, false, true);
+            Object[] infos = (Object[]) call(
+                    THREAD_MX_BEAN,
+                    BEAN,
+                    "getThreadInfo",
+                    new Class<?>[] {long[].class, boolean.class, boolean.class},
+                    new long[] {t.getId()},
+                    false,
+                    true);
             return infos[0];
         }
 
         /** ThreadMXBean.dumpAllThreads(false, true), as ThreadInfo objects. */
         static Object[] dumpAllThreads() {
-            return (Object[]) call(THREAD_MX_BEAN, BEAN, "dumpAllThreads",
-                    new Class<?>[] {boolean.class, boolean.class}, false, true);
+            return (Object[]) call(
+                    THREAD_MX_BEAN, BEAN, "dumpAllThreads", new Class<?>[] {boolean.class, boolean.class}, false, true);
         }
 
         static String lockName(Object info) {
@@ -123,8 +128,9 @@ class RwLockThreadDumpTest extends LockTestSupport {
         /** The lock ThreadInfo says the thread waits for: {class name, identity hash}, or null. */
         static Object[] lockInfo(Object info) {
             Object li = get(THREAD_INFO, info, "getLockInfo");
-            return li == null ? null : new Object[] {get(LOCK_INFO, li, "getClassName"),
-                get(LOCK_INFO, li, "getIdentityHashCode")};
+            return li == null
+                    ? null
+                    : new Object[] {get(LOCK_INFO, li, "getClassName"), get(LOCK_INFO, li, "getIdentityHashCode")};
         }
 
         /** ThreadInfo.getLockedSynchronizers() as "class@hexhash" strings. */
@@ -254,12 +260,16 @@ class RwLockThreadDumpTest extends LockTestSupport {
 
         Holder writer = holdWrite(lock);
         Object info = findThread(Jmx.dumpAllThreads(), writer.thread);
-        assertTrue(Jmx.lockedSynchronizers(info).contains(name), () -> Jmx.lockedSynchronizers(info).toString());
+        assertTrue(
+                Jmx.lockedSynchronizers(info).contains(name),
+                () -> Jmx.lockedSynchronizers(info).toString());
         writer.release();
 
         lock.lockWrite();
         Object mine = Jmx.threadInfo(Thread.currentThread());
-        assertTrue(Jmx.lockedSynchronizers(mine).contains(name), () -> Jmx.lockedSynchronizers(mine).toString());
+        assertTrue(
+                Jmx.lockedSynchronizers(mine).contains(name),
+                () -> Jmx.lockedSynchronizers(mine).toString());
         lock.downgrade();
         Object afterDowngrade = Jmx.threadInfo(Thread.currentThread());
         assertFalse(Jmx.lockedSynchronizers(afterDowngrade).contains(name), "a read hold is not an owned synchronizer");
@@ -321,11 +331,14 @@ class RwLockThreadDumpTest extends LockTestSupport {
             waitForParked(b, t1);
             waitForParked(a, t2);
             long[][] found = new long[1][];
-            waitUntil("findDeadlockedThreads to report both threads", () -> {
-                found[0] = Jmx.findDeadlockedThreads();
-                long[] ids = found[0];
-                return contains(ids, t1.getId()) && contains(ids, t2.getId());
-            }, () -> "found " + Arrays.toString(found[0]) + "; t1=" + t1.getId() + " t2=" + t2.getId());
+            waitUntil(
+                    "findDeadlockedThreads to report both threads",
+                    () -> {
+                        found[0] = Jmx.findDeadlockedThreads();
+                        long[] ids = found[0];
+                        return contains(ids, t1.getId()) && contains(ids, t2.getId());
+                    },
+                    () -> "found " + Arrays.toString(found[0]) + "; t1=" + t1.getId() + " t2=" + t2.getId());
             Object info1 = Jmx.threadInfo(t1);
             assertEquals(lockInfoName(b), Jmx.lockName(info1));
             assertEquals(t2.getId(), Jmx.lockOwnerId(info1));
@@ -397,15 +410,22 @@ class RwLockThreadDumpTest extends LockTestSupport {
     private static String threadPrint(File jcmd) throws IOException, InterruptedException {
         File out = File.createTempFile("lockword-thread-dump", ".txt");
         try {
-            Process p = new ProcessBuilder(jcmd.getPath(), Long.toString(ProcessHandle.current().pid()),
-                    "Thread.print", "-l").redirectErrorStream(true).redirectOutput(out).start();
+            Process p = new ProcessBuilder(
+                            jcmd.getPath(),
+                            Long.toString(ProcessHandle.current().pid()),
+                            "Thread.print",
+                            "-l")
+                    .redirectErrorStream(true)
+                    .redirectOutput(out)
+                    .start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("jcmd Thread.print did not finish within 60 s");
             }
             String text = new String(Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8);
-            Assumptions.assumeFalse(text.contains("AttachNotSupportedException")
-                    || text.contains("Unable to open socket file"), () -> "cannot attach: " + text);
+            Assumptions.assumeFalse(
+                    text.contains("AttachNotSupportedException") || text.contains("Unable to open socket file"),
+                    () -> "cannot attach: " + text);
             assertEquals(0, p.exitValue(), text);
             return text;
         } finally {

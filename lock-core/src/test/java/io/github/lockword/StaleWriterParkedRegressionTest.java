@@ -56,10 +56,10 @@ class StaleWriterParkedRegressionTest extends LockTestSupport {
                 }
             }
         };
-        RwLock lock = new RwLock(new Config("stale-wp", false, false, false, listener, seam,
-                Config.DEFAULT_LONG_HOLD.toNanos()));
+        RwLock lock = new RwLock(
+                new Config("stale-wp", false, false, false, listener, seam, Config.DEFAULT_LONG_HOLD.toNanos()));
 
-        lock.lockRead();                                                    // step 1
+        lock.lockRead(); // step 1
         assertWord(R, lock);
         AtomicBoolean owns = new AtomicBoolean();
         AtomicBoolean mayDowngrade = new AtomicBoolean();
@@ -67,10 +67,10 @@ class StaleWriterParkedRegressionTest extends LockTestSupport {
         AtomicBoolean mayLeave = new AtomicBoolean();
         Thread writer = newStartedThread("T2-writer", () -> {
             writerThread.set(Thread.currentThread());
-            lock.lockWrite();                                               // steps 2 and 4
+            lock.lockWrite(); // steps 2 and 4
             owns.set(true);
             waitUntil("permission to downgrade", mayDowngrade::get, lock::toString);
-            lock.downgrade();                                               // step 5
+            lock.downgrade(); // step 5
             downgraded.set(true);
             waitUntil("permission to leave", mayLeave::get, lock::toString);
             lock.unlockRead();
@@ -84,17 +84,20 @@ class StaleWriterParkedRegressionTest extends LockTestSupport {
         assertWord(W | WP, lock);
 
         try {
-            beforeWriterPark.open();                                        // step 4
+            beforeWriterPark.open(); // step 4
             waitUntil("the writer to own the lock", owns::get, lock::toString);
             long owned = lock.stateWord();
             assertTrue(LockState.violations(owned).isEmpty(), LockState.explain(owned));
-            assertFalse((owned & WP) != 0, () -> "the writer owns the lock with WRITER_PARKED still set: "
-                    + LockState.explain(owned) + " (nobody is parked in the WRITER queue)");
+            assertFalse(
+                    (owned & WP) != 0,
+                    () -> "the writer owns the lock with WRITER_PARKED still set: " + LockState.explain(owned)
+                            + " (nobody is parked in the WRITER queue)");
 
-            mayDowngrade.set(true);                                         // step 5
+            mayDowngrade.set(true); // step 5
             waitUntil("the downgrade", downgraded::get, lock::toString);
             long afterDowngrade = lock.stateWord();
-            assertTrue(LockState.violations(afterDowngrade).isEmpty(),
+            assertTrue(
+                    LockState.violations(afterDowngrade).isEmpty(),
                     () -> "downgrade left " + LockState.explain(afterDowngrade));
             // A correct program must not be told the lock is corrupt.
             assertFalse(lock.tryLockWrite(SHORT_DELAY_MS, MILLISECONDS));

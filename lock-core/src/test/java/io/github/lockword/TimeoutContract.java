@@ -48,14 +48,18 @@ public abstract class TimeoutContract extends ContractGroup {
     static Stream<Arguments> timedAcquisitions() {
         return Stream.of(
                 Arguments.of("tryLockRead", (TimedOp) RwLock::tryLockRead, (Release) RwLock::unlockRead),
-                Arguments.of("tryLockReadRecursive", (TimedOp) RwLock::tryLockReadRecursive,
-                        (Release) RwLock::unlockRead),
+                Arguments.of(
+                        "tryLockReadRecursive", (TimedOp) RwLock::tryLockReadRecursive, (Release) RwLock::unlockRead),
                 Arguments.of("tryLockWrite", (TimedOp) RwLock::tryLockWrite, (Release) RwLock::unlockWrite),
-                Arguments.of("tryLockUpgradable", (TimedOp) RwLock::tryLockUpgradable,
-                        (Release) RwLock::unlockUpgradable),
-                Arguments.of("readLock().tryLock", (TimedOp) (l, t, u) -> l.readLock().tryLock(t, u),
+                Arguments.of(
+                        "tryLockUpgradable", (TimedOp) RwLock::tryLockUpgradable, (Release) RwLock::unlockUpgradable),
+                Arguments.of(
+                        "readLock().tryLock",
+                        (TimedOp) (l, t, u) -> l.readLock().tryLock(t, u),
                         (Release) RwLock::unlockRead),
-                Arguments.of("writeLock().tryLock", (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u),
+                Arguments.of(
+                        "writeLock().tryLock",
+                        (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u),
                         (Release) RwLock::unlockWrite));
     }
 
@@ -80,18 +84,29 @@ public abstract class TimeoutContract extends ContractGroup {
         return Stream.of(
                 Arguments.of("tryLockRead", (TimedOp) RwLock::tryLockRead, "write", write, W),
                 Arguments.of("tryLockReadRecursive", (TimedOp) RwLock::tryLockReadRecursive, "write", write, W),
-                Arguments.of("readLock().tryLock", (TimedOp) (l, t, u) -> l.readLock().tryLock(t, u), "write",
-                        write, W),
+                Arguments.of(
+                        "readLock().tryLock",
+                        (TimedOp) (l, t, u) -> l.readLock().tryLock(t, u),
+                        "write",
+                        write,
+                        W),
                 Arguments.of("tryLockUpgradable", (TimedOp) RwLock::tryLockUpgradable, "write", write, W),
-                Arguments.of("tryLockUpgradable", (TimedOp) RwLock::tryLockUpgradable, "upgradable", upgradable,
-                        R | U),
+                Arguments.of("tryLockUpgradable", (TimedOp) RwLock::tryLockUpgradable, "upgradable", upgradable, R | U),
                 Arguments.of("tryLockWrite", (TimedOp) RwLock::tryLockWrite, "write", write, W),
                 Arguments.of("tryLockWrite", (TimedOp) RwLock::tryLockWrite, "read", read, R),
                 Arguments.of("tryLockWrite", (TimedOp) RwLock::tryLockWrite, "upgradable", upgradable, R | U),
-                Arguments.of("writeLock().tryLock", (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u), "read",
-                        read, R),
-                Arguments.of("writeLock().tryLock", (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u), "write",
-                        write, W));
+                Arguments.of(
+                        "writeLock().tryLock",
+                        (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u),
+                        "read",
+                        read,
+                        R),
+                Arguments.of(
+                        "writeLock().tryLock",
+                        (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u),
+                        "write",
+                        write,
+                        W));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -108,9 +123,8 @@ public abstract class TimeoutContract extends ContractGroup {
 
     @ParameterizedTest(name = "{0} blocked by {2}")
     @MethodSource("blockedTimedAcquisitions")
-    void timedAcquisitionReturnsFalseAfterItsTimeoutAndLeavesTheWord(String name, TimedOp op, String blockedBy,
-                                                                      Block block, long heldWord)
-            throws InterruptedException {
+    void timedAcquisitionReturnsFalseAfterItsTimeoutAndLeavesTheWord(
+            String name, TimedOp op, String blockedBy, Block block, long heldWord) throws InterruptedException {
         RwLock lock = newLock();
         Holder holder = block.block(this, lock);
         assertWord(heldWord, lock);
@@ -125,8 +139,8 @@ public abstract class TimeoutContract extends ContractGroup {
 
     @ParameterizedTest(name = "{0} blocked by {2}")
     @MethodSource("blockedTimedAcquisitions")
-    void zeroAndNegativeTimeoutsTryOnceWithoutWaiting(String name, TimedOp op, String blockedBy, Block block,
-                                                     long heldWord) throws InterruptedException {
+    void zeroAndNegativeTimeoutsTryOnceWithoutWaiting(
+            String name, TimedOp op, String blockedBy, Block block, long heldWord) throws InterruptedException {
         RwLock lock = newLock();
         Holder holder = block.block(this, lock);
         for (long timeout : new long[] {0, -1, -SHORT_DELAY_MS, Long.MIN_VALUE}) {
@@ -145,8 +159,13 @@ public abstract class TimeoutContract extends ContractGroup {
     void hugeTimeoutsWaitUntilTheLockIsFree(String name, TimedOp op, String blockedBy, Block block, long heldWord)
             throws InterruptedException {
         // Each of these must mean "forever", never overflow into "already expired".
-        long[][] timeouts = {{Long.MAX_VALUE, 0}, {Long.MAX_VALUE / 2, 0}, {Long.MAX_VALUE >>> 2, 0},
-            {(Long.MAX_VALUE >>> 2) - 1, 0}, {Long.MAX_VALUE, 1}};
+        long[][] timeouts = {
+            {Long.MAX_VALUE, 0},
+            {Long.MAX_VALUE / 2, 0},
+            {Long.MAX_VALUE >>> 2, 0},
+            {(Long.MAX_VALUE >>> 2) - 1, 0},
+            {Long.MAX_VALUE, 1}
+        };
         for (long[] t : timeouts) {
             RwLock lock = newLock();
             Holder holder = block.block(this, lock);
@@ -199,7 +218,8 @@ public abstract class TimeoutContract extends ContractGroup {
 
     /** Waits until {@code t} is parked on the lock or has ended. */
     private static void waitForParkedOrGone(RwLock lock, Thread t) {
-        waitUntil(t.getName() + " to park on the lock or end",
+        waitUntil(
+                t.getName() + " to park on the lock or end",
                 () -> !t.isAlive() || (isQueuedOn(lock, t) && LockSupport.getBlocker(t) == lock && isWaitingState(t)),
                 () -> lock + ", " + stackOf(t));
     }
@@ -261,7 +281,8 @@ public abstract class TimeoutContract extends ContractGroup {
                 lock.unlockWrite();
             });
             waitForParkedOrGone(lock, writer);
-            boolean behind = queueKeyOf(lock, writer) == RwLock.KEY_MAIN && queueKeyOf(lock, timed) == RwLock.KEY_WRITER;
+            boolean behind =
+                    queueKeyOf(lock, writer) == RwLock.KEY_MAIN && queueKeyOf(lock, timed) == RwLock.KEY_WRITER;
             if (!behind && timeoutMs < LONG_DELAY_MS) {
                 reader.release();
                 awaitTermination(timed);
@@ -273,8 +294,10 @@ public abstract class TimeoutContract extends ContractGroup {
             awaitTermination(timed);
             // The writer behind was woken by the give-back (seeded with the word, not R|U) and now
             // claims WRITER itself, waiting for the reader.
-            waitUntil("the second writer to wait for readers",
-                    () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER && isWaitingState(writer), lock::toString);
+            waitUntil(
+                    "the second writer to wait for readers",
+                    () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER && isWaitingState(writer),
+                    lock::toString);
             assertWord(R | W | WP, lock);
             reader.release();
             awaitTermination(writer);
@@ -354,8 +377,10 @@ public abstract class TimeoutContract extends ContractGroup {
             Thread.sleep(10);
         }
         lock.downgrade(); // now we read: the writer claims WRITER and waits for us (step 2)
-        waitUntil("the writer to wait for readers",
-                () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER || !writer.isAlive(), lock::toString);
+        waitUntil(
+                "the writer to wait for readers",
+                () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER || !writer.isAlive(),
+                lock::toString);
         awaitTermination(writer);
         assertFalse(result.get());
         long ms = NANOSECONDS.toMillis(elapsed.get());
@@ -409,8 +434,10 @@ public abstract class TimeoutContract extends ContractGroup {
                 Arguments.of("tryLockReadRecursive", (TimedOp) RwLock::tryLockReadRecursive),
                 Arguments.of("tryLockWrite", (TimedOp) RwLock::tryLockWrite),
                 Arguments.of("tryLockUpgradable", (TimedOp) RwLock::tryLockUpgradable),
-                Arguments.of("readLock().tryLock", (TimedOp) (l, t, u) -> l.readLock().tryLock(t, u)),
-                Arguments.of("writeLock().tryLock", (TimedOp) (l, t, u) -> l.writeLock().tryLock(t, u)));
+                Arguments.of("readLock().tryLock", (TimedOp)
+                        (l, t, u) -> l.readLock().tryLock(t, u)),
+                Arguments.of("writeLock().tryLock", (TimedOp)
+                        (l, t, u) -> l.writeLock().tryLock(t, u)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -24,8 +24,12 @@ class TryLockWriteZeroTimeoutTest extends LockTestSupport {
     @ParameterizedTest(name = "timeout {0} ns")
     @ValueSource(longs = {0L, -1L, Long.MIN_VALUE})
     void aFreeLockWithParkedSetIsTaken(long nanos) throws Exception {
-        for (RwLock lock : new RwLock[] {new RwLock(), new RwLock(true), RwLock.builder().build(),
-                RwLock.builder().checked(true).build()}) {
+        for (RwLock lock : new RwLock[] {
+            new RwLock(),
+            new RwLock(true),
+            RwLock.builder().build(),
+            RwLock.builder().checked(true).build()
+        }) {
             lock.setStateWordForTesting(P);
             assertFalse(lock.tryLockWrite(), "tryLockWrite() fails if any bit is set");
             assertWord(P, lock);

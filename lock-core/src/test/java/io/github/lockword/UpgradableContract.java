@@ -108,9 +108,15 @@ public abstract class UpgradableContract extends ContractGroup {
             final int m = mode;
             Thread t = newStartedThread("upgradable-" + mode, () -> {
                 switch (m) {
-                    case 0: lock.lockUpgradable(); break;
-                    case 1: lock.lockUpgradableInterruptibly(); break;
-                    default: assertTrue(lock.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS)); break;
+                    case 0:
+                        lock.lockUpgradable();
+                        break;
+                    case 1:
+                        lock.lockUpgradableInterruptibly();
+                        break;
+                    default:
+                        assertTrue(lock.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS));
+                        break;
                 }
                 acquired.set(true);
                 lock.unlockUpgradable();
@@ -319,8 +325,12 @@ public abstract class UpgradableContract extends ContractGroup {
         lock.downgrade();
         // parking_lot wakes up to and including the first writer; it claims WRITER again and now
         // waits in the WRITER queue for our read to end.
-        waitUntil("the writer to wait for readers", () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER
-                && LockSupport.getBlocker(writer) == lock && isWaitingState(writer), lock::toString);
+        waitUntil(
+                "the writer to wait for readers",
+                () -> queueKeyOf(lock, writer) == RwLock.KEY_WRITER
+                        && LockSupport.getBlocker(writer) == lock
+                        && isWaitingState(writer),
+                lock::toString);
         assertWord(R | W | WP, lock);
         assertFalse(wrote.get());
         lock.unlockRead();

@@ -154,8 +154,8 @@ public abstract class ViewsContract extends ContractGroup {
     @Test
     void readViewHasNoConditions() {
         RwLock lock = newLock();
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> lock.readLock().newCondition());
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class, () -> lock.readLock().newCondition());
         assertTrue(e.getMessage().contains(lockId(lock)), e.getMessage());
         assertWord(0, lock);
     }
@@ -176,7 +176,8 @@ public abstract class ViewsContract extends ContractGroup {
         assertEquals(lock + ".readLock()", lock.readLock().toString());
         assertEquals(lock + ".writeLock()", lock.writeLock().toString());
         lock.writeLock().lock();
-        assertTrue(lock.writeLock().toString().contains("WRITER"), lock.writeLock().toString());
+        assertTrue(
+                lock.writeLock().toString().contains("WRITER"), lock.writeLock().toString());
         assertTrue(lock.writeLock().toString().endsWith(".writeLock()"));
         lock.writeLock().unlock();
     }

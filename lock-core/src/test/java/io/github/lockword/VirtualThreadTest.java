@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Virtual threads (JDK 21+; skipped on older JDKs, and reached through method handles because the
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Assumptions;
  */
 class VirtualThreadTest extends LockTestSupport {
 
-    private static final MethodHandle OF_VIRTUAL;   // Thread.ofVirtual()
-    private static final MethodHandle UNSTARTED;    // Thread.Builder.unstarted(Runnable)
-    private static final MethodHandle IS_VIRTUAL;   // Thread.isVirtual()
+    private static final MethodHandle OF_VIRTUAL; // Thread.ofVirtual()
+    private static final MethodHandle UNSTARTED; // Thread.Builder.unstarted(Runnable)
+    private static final MethodHandle IS_VIRTUAL; // Thread.isVirtual()
 
     static {
         MethodHandle ofVirtual = null;
@@ -58,8 +58,7 @@ class VirtualThreadTest extends LockTestSupport {
 
     @BeforeEach
     void requireVirtualThreads() {
-        Assumptions.assumeTrue(OF_VIRTUAL != null, "virtual threads need JDK 21+, running on "
-                + Runtime.version());
+        Assumptions.assumeTrue(OF_VIRTUAL != null, "virtual threads need JDK 21+, running on " + Runtime.version());
     }
 
     /** Starts a virtual thread running {@code body}; its failures fail the test. */
@@ -77,7 +76,8 @@ class VirtualThreadTest extends LockTestSupport {
 
     /** The number of carrier threads of the default virtual-thread scheduler. */
     private static int carriers() {
-        return Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        return Integer.getInteger(
+                "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
     }
 
     @Test
@@ -234,7 +234,8 @@ class VirtualThreadTest extends LockTestSupport {
                     }
                 }
             };
-            threads.add(i < virtualThreads ? startVirtual("virtual-" + i, body) : newStartedThread("platform-" + i, body));
+            threads.add(
+                    i < virtualThreads ? startVirtual("virtual-" + i, body) : newStartedThread("platform-" + i, body));
         }
         for (Thread t : threads) {
             awaitTermination(t);

@@ -45,7 +45,12 @@ class WaitReportTest extends LockTestSupport {
     }
 
     private static RwLock observed(Recorder r, boolean fair) {
-        return RwLock.builder().name("observed").fair(fair).trackHolds(false).listener(r).build();
+        return RwLock.builder()
+                .name("observed")
+                .fair(fair)
+                .trackHolds(false)
+                .listener(r)
+                .build();
     }
 
     @Test
@@ -117,7 +122,8 @@ class WaitReportTest extends LockTestSupport {
         Recorder r = new Recorder();
         RwLock lock = observed(r, false);
         lock.lockRead();
-        Thread t = newStartedThread("writer", () -> assertThrows(InterruptedException.class, lock::lockWriteInterruptibly));
+        Thread t = newStartedThread(
+                "writer", () -> assertThrows(InterruptedException.class, lock::lockWriteInterruptibly));
         waitForParked(lock, t);
         t.interrupt();
         awaitTermination(t);
@@ -136,7 +142,7 @@ class WaitReportTest extends LockTestSupport {
             lock.unlockRead();
         });
         waitForParked(lock, reader);
-        lock.unlockWrite();           // hands a read share to the reader
+        lock.unlockWrite(); // hands a read share to the reader
         awaitTermination(reader);
         assertEquals(List.of("contended READ", "acquiredAfterWait READ"), r.calls);
 
@@ -147,7 +153,7 @@ class WaitReportTest extends LockTestSupport {
             lock.unlockWrite();
         });
         waitForParked(lock, writer);
-        lock.unlockWrite();           // hands WRITER to the writer
+        lock.unlockWrite(); // hands WRITER to the writer
         awaitTermination(writer);
         assertEquals(List.of("contended WRITE", "acquiredAfterWait WRITE"), r.calls);
         assertWord(0, lock);

@@ -40,7 +40,11 @@ class WatchdogTest {
     private final BlockingQueue<LockReport> reports = new LinkedBlockingQueue<>();
 
     private LockWatchdog start() {
-        return LockWatchdog.builder().period(PERIOD).threshold(THRESHOLD).handler(reports::add).start();
+        return LockWatchdog.builder()
+                .period(PERIOD)
+                .threshold(THRESHOLD)
+                .handler(reports::add)
+                .start();
     }
 
     /** The next report on the lock named {@code lockName} (null: unnamed) with a finding of {@code kind}. */
@@ -76,7 +80,8 @@ class WatchdogTest {
     @Test
     void corruptedWordIsReportedOnceWithItsParkedThreads() throws Exception {
         RwLock lock = RwLock.builder().name("wd-corrupt").build();
-        try (LockWatchdog wd = start(); DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
+        try (LockWatchdog wd = start();
+                DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(lock);
             lock.lockWrite();
             Thread reader = parkedReader(h, lock, "wd-corrupt-reader");
@@ -98,7 +103,9 @@ class WatchdogTest {
             // Reported once per episode.
             Thread.sleep(THRESHOLD.toMillis());
             for (LockReport again : reports) {
-                assertFalse(again.has(LockReport.Kind.CORRUPTED) && "wd-corrupt".equals(again.lockName()), again.toString());
+                assertFalse(
+                        again.has(LockReport.Kind.CORRUPTED) && "wd-corrupt".equals(again.lockName()),
+                        again.toString());
             }
 
             reader.interrupt();
@@ -112,7 +119,10 @@ class WatchdogTest {
     @Test
     void corruptionFoundByALockOperationIsReportedWithoutWaitingForAScan() throws Exception {
         RwLock lock = new RwLock();
-        try (LockWatchdog wd = LockWatchdog.builder().period(Duration.ofHours(1)).handler(reports::add).start()) {
+        try (LockWatchdog wd = LockWatchdog.builder()
+                .period(Duration.ofHours(1))
+                .handler(reports::add)
+                .start()) {
             wd.register(lock);
             lock.setStateWordForTesting(CORRUPT);
             assertThrows(LockCorruptedException.class, lock::lockRead);
@@ -130,15 +140,19 @@ class WatchdogTest {
     void lockWithParkedThreadsAndNoHolderIsReportedOwnerless() throws Exception {
         // A lost wake-up: the word shows only PARKED while a reader sleeps on; nobody will wake it.
         RwLock lock = RwLock.builder().name("wd-ownerless").build();
-        try (LockWatchdog wd = start(); DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
+        try (LockWatchdog wd = start();
+                DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(lock);
             lock.lockWrite();
             Thread reader = parkedReader(h, lock, "wd-ownerless-reader");
             lock.setStateWordForTesting(P);
 
             LockReport r = next("wd-ownerless", LockReport.Kind.OWNERLESS);
-            String detail = r.findings().stream().filter(f -> f.kind() == LockReport.Kind.OWNERLESS)
-                    .findFirst().orElseThrow().detail();
+            String detail = r.findings().stream()
+                    .filter(f -> f.kind() == LockReport.Kind.OWNERLESS)
+                    .findFirst()
+                    .orElseThrow()
+                    .detail();
             assertTrue(detail.contains("no holder at all"), detail);
             assertTrue(detail.contains("wait for nobody"), detail);
             assertEquals(P, r.word());
@@ -155,7 +169,8 @@ class WatchdogTest {
     @Test
     void writeOwnerThatTerminatedWithoutUnlockingLeavesAnOwnerlessLock() throws Exception {
         RwLock lock = new RwLock();
-        try (LockWatchdog wd = start(); DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
+        try (LockWatchdog wd = start();
+                DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(lock);
             Thread owner = h.start("wd-dead-owner", lock::lockWrite);
             owner.join(DiagTestSupport.LONG_MS);
@@ -181,7 +196,8 @@ class WatchdogTest {
         RwLock plain = new RwLock();
         CountDownLatch held = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
-        try (LockWatchdog wd = start(); DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
+        try (LockWatchdog wd = start();
+                DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(tracked).register(plain);
             for (RwLock lock : List.of(tracked, plain)) {
                 h.start(lock == tracked ? "wd-tracked-holder" : "wd-plain-holder", () -> {
@@ -203,7 +219,10 @@ class WatchdogTest {
             assertFalse(r.has(LockReport.Kind.OWNERLESS));
 
             LockReport p = next(null, LockReport.Kind.LONG_HOLD);
-            assertTrue(p.holders().get(0).stack().stream().anyMatch(f -> f.getMethodName().equals("await")), p.toString());
+            assertTrue(
+                    p.holders().get(0).stack().stream()
+                            .anyMatch(f -> f.getMethodName().equals("await")),
+                    p.toString());
             assertEquals("wd-plain-holder", p.holders().get(0).thread());
             assertFalse(p.holders().get(0).tracked());
             assertTrue(p.findings().get(0).detail().contains("at least"), p.toString());
@@ -231,7 +250,8 @@ class WatchdogTest {
     void threadsParkedTooLongAreReportedWithTheirModes() throws Exception {
         RwLock lock = RwLock.builder().name("wd-wait").build();
         CountDownLatch upgradable = new CountDownLatch(1);
-        try (LockWatchdog wd = start(); DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
+        try (LockWatchdog wd = start();
+                DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(lock);
             lock.lockRead();
             Thread upgrader = h.start("wd-upgrader", () -> {
@@ -256,8 +276,11 @@ class WatchdogTest {
                 LockReport r = null;
                 while (!(upgraderSeen && readerSeen)) {
                     r = next("wd-wait", LockReport.Kind.LONG_WAIT);
-                    String detail = r.findings().stream().filter(f -> f.kind() == LockReport.Kind.LONG_WAIT)
-                            .findFirst().orElseThrow().detail();
+                    String detail = r.findings().stream()
+                            .filter(f -> f.kind() == LockReport.Kind.LONG_WAIT)
+                            .findFirst()
+                            .orElseThrow()
+                            .detail();
                     upgraderSeen |= detail.contains("\"wd-upgrader\" (UPGRADE");
                     readerSeen |= detail.contains("\"wd-blocked-reader\" (READ");
                     // Readers hold the lock (ours): never ownerless.
@@ -283,9 +306,12 @@ class WatchdogTest {
         RwLock plain = new RwLock();
         RwLock tracked = RwLock.builder().name("wd-busy").build();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000);
-        try (LockWatchdog wd = LockWatchdog.builder().period(Duration.ofMillis(5)).threshold(Duration.ofSeconds(2))
-                .handler(reports::add).start();
-             DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
+        try (LockWatchdog wd = LockWatchdog.builder()
+                        .period(Duration.ofMillis(5))
+                        .threshold(Duration.ofSeconds(2))
+                        .handler(reports::add)
+                        .start();
+                DiagTestSupport.Helpers h = new DiagTestSupport.Helpers()) {
             wd.register(plain).register(tracked);
             for (int i = 0; i < 4; i++) {
                 RwLock lock = (i & 1) == 0 ? plain : tracked;
@@ -326,10 +352,13 @@ class WatchdogTest {
     void throwingHandlerIsCountedAndTheWatchdogGoesOn() throws Exception {
         RwLock first = new RwLock();
         RwLock second = new RwLock();
-        try (LockWatchdog wd = LockWatchdog.builder().period(PERIOD).handler(r -> {
-            reports.add(r);
-            throw new IllegalStateException("handler bug");
-        }).start()) {
+        try (LockWatchdog wd = LockWatchdog.builder()
+                .period(PERIOD)
+                .handler(r -> {
+                    reports.add(r);
+                    throw new IllegalStateException("handler bug");
+                })
+                .start()) {
             wd.register(first).register(second);
             first.setStateWordForTesting(CORRUPT);
             assertNotNull(reports.poll(DiagTestSupport.LONG_MS, TimeUnit.MILLISECONDS));
@@ -345,7 +374,10 @@ class WatchdogTest {
 
     @Test
     void registeringNeverKeepsALockAlive() throws Exception {
-        try (LockWatchdog wd = LockWatchdog.builder().period(Duration.ofMillis(5)).handler(reports::add).start()) {
+        try (LockWatchdog wd = LockWatchdog.builder()
+                .period(Duration.ofMillis(5))
+                .handler(reports::add)
+                .start()) {
             WeakReference<RwLock> ref = registerGarbage(wd);
             Thread.sleep(30); // let it be scanned a few times
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

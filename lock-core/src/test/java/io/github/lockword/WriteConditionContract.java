@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,10 +49,11 @@ public abstract class WriteConditionContract extends ContractGroup {
     static Stream<Arguments> awaits() {
         return Stream.of(
                 Arguments.of("await", (Await) Condition::await),
-                Arguments.of("awaitNanos", (Await) c -> assertTrue(c.awaitNanos(MILLISECONDS.toNanos(LONG_DELAY_MS)) > 0)),
+                Arguments.of(
+                        "awaitNanos", (Await) c -> assertTrue(c.awaitNanos(MILLISECONDS.toNanos(LONG_DELAY_MS)) > 0)),
                 Arguments.of("await(time, unit)", (Await) c -> assertTrue(c.await(LONG_DELAY_MS, MILLISECONDS))),
-                Arguments.of("awaitUntil", (Await) c -> assertTrue(c.awaitUntil(
-                        new Date(System.currentTimeMillis() + LONG_DELAY_MS)))),
+                Arguments.of("awaitUntil", (Await)
+                        c -> assertTrue(c.awaitUntil(new Date(System.currentTimeMillis() + LONG_DELAY_MS)))),
                 Arguments.of("awaitUninterruptibly", (Await) Condition::awaitUninterruptibly));
     }
 
@@ -68,19 +68,19 @@ public abstract class WriteConditionContract extends ContractGroup {
     void awaitWithoutTheWriteLockThrows(String name, Await await) throws InterruptedException {
         RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
-        assertMisuse(lock, () -> await.await(c));           // unlocked
+        assertMisuse(lock, () -> await.await(c)); // unlocked
         lock.lockRead();
-        assertMisuse(lock, () -> await.await(c));           // read only
+        assertMisuse(lock, () -> await.await(c)); // read only
         lock.unlockRead();
         lock.lockUpgradable();
-        assertMisuse(lock, () -> await.await(c));           // upgradable only
+        assertMisuse(lock, () -> await.await(c)); // upgradable only
         lock.unlockUpgradable();
         Holder writer = holdWrite(lock);
-        assertMisuse(lock, () -> await.await(c));           // another thread writes
+        assertMisuse(lock, () -> await.await(c)); // another thread writes
         writer.release();
         RwLock other = newLock();
         other.lockWrite();
-        assertMisuse(lock, () -> await.await(c));           // the write lock of another lock
+        assertMisuse(lock, () -> await.await(c)); // the write lock of another lock
         other.unlockWrite();
         assertWord(0, lock);
     }
@@ -329,8 +329,7 @@ public abstract class WriteConditionContract extends ContractGroup {
             awaitTermination(waiters[i]);
             assertEquals("waiter-" + i, woke.get(i));
             for (int j = i + 1; j < waiters.length; j++) {
-                assertSame(c, LockSupport.getBlocker(waiters[j]),
-                        "signal woke more than one waiter");
+                assertSame(c, LockSupport.getBlocker(waiters[j]), "signal woke more than one waiter");
             }
         }
         assertWord(0, lock);
@@ -346,10 +345,18 @@ public abstract class WriteConditionContract extends ContractGroup {
             waiters[i] = newStartedThread("waiter-" + i, () -> {
                 lock.lockWrite();
                 switch (k) {
-                    case 0: c.await(); break;
-                    case 1: assertTrue(c.await(LONG_DELAY_MS, MILLISECONDS)); break;
-                    case 2: assertTrue(c.awaitNanos(MILLISECONDS.toNanos(LONG_DELAY_MS)) > 0); break;
-                    default: c.awaitUninterruptibly(); break;
+                    case 0:
+                        c.await();
+                        break;
+                    case 1:
+                        assertTrue(c.await(LONG_DELAY_MS, MILLISECONDS));
+                        break;
+                    case 2:
+                        assertTrue(c.awaitNanos(MILLISECONDS.toNanos(LONG_DELAY_MS)) > 0);
+                        break;
+                    default:
+                        c.awaitUninterruptibly();
+                        break;
                 }
                 assertTrue(lock.isWriteLockedByCurrentThread());
                 lock.unlockWrite();
@@ -440,8 +447,7 @@ public abstract class WriteConditionContract extends ContractGroup {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("interruptibleAwaits")
-    void interruptedWhileAwaitingThrowsAfterReacquiringTheLock(String name, Await await)
-            throws InterruptedException {
+    void interruptedWhileAwaitingThrowsAfterReacquiringTheLock(String name, Await await) throws InterruptedException {
         RwLock lock = newLock();
         Condition c = lock.writeLock().newCondition();
         AtomicBoolean threw = new AtomicBoolean();
@@ -507,9 +513,10 @@ public abstract class WriteConditionContract extends ContractGroup {
         });
         waitForBlockedOn(c, waiter);
         waiter.interrupt();
-        waitUntil("the waiter to absorb the interrupt and wait again",
-                () -> !waiter.isInterrupted() && LockSupport.getBlocker(waiter) == c
-                        && isWaitingState(waiter), () -> stackOf(waiter));
+        waitUntil(
+                "the waiter to absorb the interrupt and wait again",
+                () -> !waiter.isInterrupted() && LockSupport.getBlocker(waiter) == c && isWaitingState(waiter),
+                () -> stackOf(waiter));
         assertFalse(returned.get());
         lock.lockWrite();
         c.signal();

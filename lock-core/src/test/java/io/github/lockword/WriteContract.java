@@ -154,9 +154,15 @@ public abstract class WriteContract extends ContractGroup {
             final int m = mode;
             Thread writer = newStartedThread("writer-" + mode, () -> {
                 switch (m) {
-                    case 0: lock.lockWrite(); break;
-                    case 1: lock.lockWriteInterruptibly(); break;
-                    default: assertTrue(lock.tryLockWrite(LONG_DELAY_MS, MILLISECONDS)); break;
+                    case 0:
+                        lock.lockWrite();
+                        break;
+                    case 1:
+                        lock.lockWriteInterruptibly();
+                        break;
+                    default:
+                        assertTrue(lock.tryLockWrite(LONG_DELAY_MS, MILLISECONDS));
+                        break;
                 }
                 acquired.set(true);
                 assertTrue(lock.isWriteLockedByCurrentThread());
@@ -183,9 +189,15 @@ public abstract class WriteContract extends ContractGroup {
             final int m = mode;
             Thread writer = newStartedThread("writer-" + mode, () -> {
                 switch (m) {
-                    case 0: lock.lockWrite(); break;
-                    case 1: lock.lockWriteInterruptibly(); break;
-                    default: assertTrue(lock.tryLockWrite(LONG_DELAY_MS, MILLISECONDS)); break;
+                    case 0:
+                        lock.lockWrite();
+                        break;
+                    case 1:
+                        lock.lockWriteInterruptibly();
+                        break;
+                    default:
+                        assertTrue(lock.tryLockWrite(LONG_DELAY_MS, MILLISECONDS));
+                        break;
                 }
                 acquired.set(true);
                 assertTrue(lock.isWriteLockedByCurrentThread());

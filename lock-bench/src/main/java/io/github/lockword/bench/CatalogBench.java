@@ -114,13 +114,20 @@ public class CatalogBench {
 
         static Catalog create(String name, int size) {
             switch (name) {
-                case "rwlock": return new RwLockCatalog(new RwLock(), size);
-                case "rwlock-fair": return new RwLockCatalog(new RwLock(true), size);
-                case "rrwl": return new ViewCatalog(new ReentrantReadWriteLock(), size);
-                case "stamped-rw": return new ViewCatalog(new StampedLock().asReadWriteLock(), size);
-                case "synchronized": return new MonitorCatalog(size);
-                case "chm": return new MapCatalog(new ConcurrentHashMap<>(size * 2));
-                case "nbhm": return new MapCatalog(new NonBlockingHashMap<>(size * 2));
+                case "rwlock":
+                    return new RwLockCatalog(new RwLock(), size);
+                case "rwlock-fair":
+                    return new RwLockCatalog(new RwLock(true), size);
+                case "rrwl":
+                    return new ViewCatalog(new ReentrantReadWriteLock(), size);
+                case "stamped-rw":
+                    return new ViewCatalog(new StampedLock().asReadWriteLock(), size);
+                case "synchronized":
+                    return new MonitorCatalog(size);
+                case "chm":
+                    return new MapCatalog(new ConcurrentHashMap<>(size * 2));
+                case "nbhm":
+                    return new MapCatalog(new NonBlockingHashMap<>(size * 2));
                 default:
                     throw new IllegalArgumentException("unknown catalog contender '" + name + "'");
             }

@@ -39,8 +39,18 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Measurement(iterations = 5, time = 1)
 public class Contended {
 
-    @Param({"rwlock", "rwlock-fair", "rrwl", "rrwl-fair", "stamped-rw", "stamped", "stamped-opt",
-            "reentrant", "synchronized", "floor"})
+    @Param({
+        "rwlock",
+        "rwlock-fair",
+        "rrwl",
+        "rrwl-fair",
+        "stamped-rw",
+        "stamped",
+        "stamped-opt",
+        "reentrant",
+        "synchronized",
+        "floor"
+    })
     public String contender;
 
     /** readers:writers operations. */

@@ -31,11 +31,18 @@ public abstract class Contender {
 
     /** Every contender name, in the order the report shows them. */
     public static final List<String> NAMES = List.of(
-            "rwlock", "rwlock-fair", "rwlock-views",
-            "rrwl", "rrwl-fair",
-            "stamped-rw", "stamped", "stamped-opt",
-            "reentrant", "synchronized",
-            "floor", "floor-atomic");
+            "rwlock",
+            "rwlock-fair",
+            "rwlock-views",
+            "rrwl",
+            "rrwl-fair",
+            "stamped-rw",
+            "stamped",
+            "stamped-opt",
+            "reentrant",
+            "synchronized",
+            "floor",
+            "floor-atomic");
 
     private final String name;
 
@@ -46,18 +53,30 @@ public abstract class Contender {
     /** Creates the contender called {@code name} (one of {@link #NAMES}). */
     public static Contender create(String name) {
         switch (name) {
-            case "rwlock": return new RwLockDirect(name, new RwLock());
-            case "rwlock-fair": return new RwLockDirect(name, new RwLock(true));
-            case "rwlock-views": return new RwLockViews(name, new RwLock());
-            case "rrwl": return new ViewPair(name, new ReentrantReadWriteLock());
-            case "rrwl-fair": return new ViewPair(name, new ReentrantReadWriteLock(true));
-            case "stamped-rw": return new StampedViews(name, new StampedLock());
-            case "stamped": return new Stamped(name, new StampedLock());
-            case "stamped-opt": return new StampedOptimistic(name, new StampedLock());
-            case "reentrant": return new Mutex(name, new ReentrantLock());
-            case "synchronized": return new Monitor(name);
-            case "floor": return new Floor(name);
-            case "floor-atomic": return new FloorAtomic(name);
+            case "rwlock":
+                return new RwLockDirect(name, new RwLock());
+            case "rwlock-fair":
+                return new RwLockDirect(name, new RwLock(true));
+            case "rwlock-views":
+                return new RwLockViews(name, new RwLock());
+            case "rrwl":
+                return new ViewPair(name, new ReentrantReadWriteLock());
+            case "rrwl-fair":
+                return new ViewPair(name, new ReentrantReadWriteLock(true));
+            case "stamped-rw":
+                return new StampedViews(name, new StampedLock());
+            case "stamped":
+                return new Stamped(name, new StampedLock());
+            case "stamped-opt":
+                return new StampedOptimistic(name, new StampedLock());
+            case "reentrant":
+                return new Mutex(name, new ReentrantLock());
+            case "synchronized":
+                return new Monitor(name);
+            case "floor":
+                return new Floor(name);
+            case "floor-atomic":
+                return new FloorAtomic(name);
             default:
                 throw new IllegalArgumentException("unknown contender '" + name + "', known: " + NAMES);
         }
@@ -214,7 +233,11 @@ public abstract class Contender {
     /** {@link StampedLock#asReadWriteLock()}: what a {@code ReadWriteLock} user would swap in. */
     static final class StampedViews extends ViewPair {
         StampedViews(String name, StampedLock lock) {
-            super(name, lock, lock.asReadWriteLock().readLock(), lock.asReadWriteLock().writeLock());
+            super(
+                    name,
+                    lock,
+                    lock.asReadWriteLock().readLock(),
+                    lock.asReadWriteLock().writeLock());
         }
     }
 
@@ -397,7 +420,7 @@ public abstract class Contender {
 
         @Override
         public void read(long tokens) {
-            for (;;) {
+            for (; ; ) {
                 final long word = (long) WORD.getVolatile(this);
                 if ((word & WRITER) == 0 && WORD.compareAndSet(this, word, word + ONE_READER)) {
                     break;
@@ -460,7 +483,7 @@ public abstract class Contender {
 
         @Override
         public void read(long tokens) {
-            for (;;) {
+            for (; ; ) {
                 final long w = word.get();
                 if ((w & WRITER) == 0 && word.compareAndSet(w, w + ONE_READER)) {
                     break;

@@ -49,8 +49,7 @@ public final class Footprint {
         }
     }
 
-    private Footprint() {
-    }
+    private Footprint() {}
 
     /** Measures every lock kind. */
     public static List<Row> measure() {
@@ -105,24 +104,38 @@ public final class Footprint {
     }
 
     static void print(List<Row> rows, PrintStream out) {
-        out.printf(Locale.ROOT, "%-14s %8s %10s %13s  %s%n", "contender", "shallow", "reachable",
-                "per-instance", "what");
+        out.printf(
+                Locale.ROOT, "%-14s %8s %10s %13s  %s%n", "contender", "shallow", "reachable", "per-instance", "what");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-14s %8d %10d %13d  %s%n", r.contender, r.shallow, r.reachable,
-                    r.perInstance, r.description);
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %8d %10d %13d  %s%n",
+                    r.contender,
+                    r.shallow,
+                    r.reachable,
+                    r.perInstance,
+                    r.description);
         }
     }
 
     static String toJson(List<Row> rows) {
         final StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"jvm\": \"").append(escape(System.getProperty("java.vm.name"))).append(' ')
-                .append(escape(System.getProperty("java.version"))).append("\",\n  \"rows\": [\n");
+        sb.append("{\n  \"jvm\": \"")
+                .append(escape(System.getProperty("java.vm.name")))
+                .append(' ')
+                .append(escape(System.getProperty("java.version")))
+                .append("\",\n  \"rows\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             final Row r = rows.get(i);
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "    {\"contender\": \"%s\", \"description\": \"%s\", \"shallow\": %d, "
                             + "\"reachable\": %d, \"perInstance\": %d}%s%n",
-                    escape(r.contender), escape(r.description), r.shallow, r.reachable, r.perInstance,
+                    escape(r.contender),
+                    escape(r.description),
+                    r.shallow,
+                    r.reachable,
+                    r.perInstance,
                     i + 1 < rows.size() ? "," : ""));
         }
         return sb.append("  ]\n}\n").toString();

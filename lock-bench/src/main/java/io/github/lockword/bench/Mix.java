@@ -27,7 +27,8 @@ final class Mix {
         if (colon < 0) {
             throw new IllegalArgumentException("mix must look like 95:5, not '" + mix + "'");
         }
-        return new Mix(Integer.parseInt(mix.substring(0, colon).trim()),
+        return new Mix(
+                Integer.parseInt(mix.substring(0, colon).trim()),
                 Integer.parseInt(mix.substring(colon + 1).trim()));
     }
 

@@ -32,8 +32,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class ReadersWriters {
 
-    @Param({"rwlock", "rwlock-fair", "rrwl", "rrwl-fair", "stamped-rw", "stamped", "stamped-opt",
-            "reentrant", "synchronized", "floor"})
+    @Param({
+        "rwlock",
+        "rwlock-fair",
+        "rrwl",
+        "rrwl-fair",
+        "stamped-rw",
+        "stamped",
+        "stamped-opt",
+        "reentrant",
+        "synchronized",
+        "floor"
+    })
     public String contender;
 
     /** Critical-section length in {@code Blackhole.consumeCPU} tokens. */

@@ -30,8 +30,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class Uncontended {
 
-    @Param({"rwlock", "rwlock-fair", "rwlock-views", "rrwl", "rrwl-fair", "stamped-rw", "stamped",
-            "stamped-opt", "reentrant", "synchronized", "floor", "floor-atomic"})
+    @Param({
+        "rwlock",
+        "rwlock-fair",
+        "rwlock-views",
+        "rrwl",
+        "rrwl-fair",
+        "stamped-rw",
+        "stamped",
+        "stamped-opt",
+        "reentrant",
+        "synchronized",
+        "floor",
+        "floor-atomic"
+    })
     public String contender;
 
     private Contender lock;

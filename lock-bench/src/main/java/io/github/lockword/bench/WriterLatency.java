@@ -36,8 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class WriterLatency {
 
-    @Param({"rwlock", "rwlock-fair", "rrwl", "rrwl-fair", "stamped-rw", "stamped", "reentrant",
-            "synchronized"})
+    @Param({"rwlock", "rwlock-fair", "rrwl", "rrwl-fair", "stamped-rw", "stamped", "reentrant", "synchronized"})
     public String contender;
 
     /** The readers' critical-section length in {@code Blackhole.consumeCPU} tokens. */

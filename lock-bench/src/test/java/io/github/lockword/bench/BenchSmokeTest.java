@@ -48,29 +48,48 @@ class BenchSmokeTest {
         final String pkg = "io\\.github\\.lockword\\.bench\\.";
         final Collection<RunResult> results = new ArrayList<>(run(
                 pkg + "(Uncontended|Contended|ReadersWriters|WriterLatency|TimedWrite|CatalogBench|Guards)\\.",
-                -1, json));
+                -1,
+                json));
         // Contended again at 1 thread (2 above, its default): the scaling chart gets one panel.
         results.addAll(run(pkg + "Contended\\.", 1, json1));
 
         final List<String> seen = new ArrayList<>();
         for (RunResult run : results) {
-            final String name = run.getParams().getBenchmark().replace("io.github.lockword.bench.", "")
-                    + "[" + run.getParams().getParam("contender") + ", " + run.getParams().getThreads() + "t]";
+            final String name = run.getParams().getBenchmark().replace("io.github.lockword.bench.", "") + "["
+                    + run.getParams().getParam("contender") + ", "
+                    + run.getParams().getThreads() + "t]";
             final Result<?> primary = run.getPrimaryResult();
             System.out.printf("ci-smoke: %-40s %12.3f %s%n", name, primary.getScore(), primary.getScoreUnit());
-            assertTrue(Double.isFinite(primary.getScore()) && primary.getScore() > 0, name + " scored " + primary.getScore());
-            seen.add(run.getParams().getBenchmark().replace("io.github.lockword.bench.", "").replaceAll("\\..*", ""));
+            assertTrue(
+                    Double.isFinite(primary.getScore()) && primary.getScore() > 0,
+                    name + " scored " + primary.getScore());
+            seen.add(run.getParams()
+                    .getBenchmark()
+                    .replace("io.github.lockword.bench.", "")
+                    .replaceAll("\\..*", ""));
             if (name.startsWith("TimedWrite")) {
-                final double attempts = run.getSecondaryResults().get("successes").getScore()
-                        + run.getSecondaryResults().get("failures").getScore();
+                final double attempts =
+                        run.getSecondaryResults().get("successes").getScore()
+                                + run.getSecondaryResults().get("failures").getScore();
                 assertTrue(attempts > 0, name + " made no timed write attempt");
             }
         }
-        assertEquals(new TreeSet<>(List.of("CatalogBench", "Contended", "Guards", "ReadersWriters", "TimedWrite",
-                "Uncontended", "WriterLatency")), new TreeSet<>(seen), "benchmark classes that ran");
-        assertEquals(2 * 7 + 7 + 2, results.size(),
+        assertEquals(
+                new TreeSet<>(List.of(
+                        "CatalogBench",
+                        "Contended",
+                        "Guards",
+                        "ReadersWriters",
+                        "TimedWrite",
+                        "Uncontended",
+                        "WriterLatency")),
+                new TreeSet<>(seen),
+                "benchmark classes that ran");
+        assertEquals(
+                2 * 7 + 7 + 2,
+                results.size(),
                 "runs (Uncontended has two methods, each class two contenders; Guards 7 methods and no contender;"
-                + " Contended at 1 thread twice more)");
+                        + " Contended at 1 thread twice more)");
 
         renderReport(json, json1);
     }
@@ -81,8 +100,7 @@ class BenchSmokeTest {
         if (threads > 0) {
             builder.threads(threads);
         }
-        final Options options = builder
-                .include(include)
+        final Options options = builder.include(include)
                 .param("contender", "rwlock", "rrwl")
                 .param("mix", "95:5")
                 .param("work", "100")
@@ -104,7 +122,9 @@ class BenchSmokeTest {
         final Path script = Path.of("report", "render.py");
         final Process probe;
         try {
-            probe = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+            probe = new ProcessBuilder("python3", "--version")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException noPython) {
             Assumptions.abort("python3 not installed; report rendering not checked");
             return;
@@ -115,21 +135,40 @@ class BenchSmokeTest {
         final Path md = OUT.resolve("ci-smoke.md");
         final Path svg = OUT.resolve("ci-smoke.svg");
         final Path scaling = OUT.resolve("ci-smoke-scaling.svg");
-        final Process render = new ProcessBuilder("python3", script.toString(), "--profile", "ci-smoke",
-                "--out-md", md.toString(), "--out-svg", svg.toString(), json.toString(), json1.toString())
-                .redirectErrorStream(true).start();
+        final Process render = new ProcessBuilder(
+                        "python3",
+                        script.toString(),
+                        "--profile",
+                        "ci-smoke",
+                        "--out-md",
+                        md.toString(),
+                        "--out-svg",
+                        svg.toString(),
+                        json.toString(),
+                        json1.toString())
+                .redirectErrorStream(true)
+                .start();
         final String output = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, render.waitFor(), "render.py failed:\n" + output);
         final String report = Files.readString(md);
-        for (String section : List.of("## Targets", "## Uncontended", "## Contended", "## Writer latency",
-                "## Timed writes", "## Catalog", "## Scaling with threads", "## Guards")) {
+        for (String section : List.of(
+                "## Targets",
+                "## Uncontended",
+                "## Contended",
+                "## Writer latency",
+                "## Timed writes",
+                "## Catalog",
+                "## Scaling with threads",
+                "## Guards")) {
             assertTrue(report.contains(section), "report lacks " + section + ":\n" + report);
         }
-        assertTrue(report.contains("| contender | 1 thread | 2 threads |"),
+        assertTrue(
+                report.contains("| contender | 1 thread | 2 threads |"),
                 "scaling table lacks Contended at 1 and 2 threads:\n" + report);
         assertTrue(Files.readString(svg).startsWith("<svg"), "chart is not an SVG");
         final String scalingSvg = Files.readString(scaling);
-        assertTrue(scalingSvg.startsWith("<svg") && scalingSvg.contains("<polyline"),
+        assertTrue(
+                scalingSvg.startsWith("<svg") && scalingSvg.contains("<polyline"),
                 "scaling chart has no line:\n" + scalingSvg);
     }
 }

@@ -18,12 +18,23 @@ class FootprintTest {
     void measuresEveryLockKind() {
         final List<Footprint.Row> rows = Footprint.measure();
         Footprint.print(rows, System.out);
-        assertEquals(List.of("rwlock", "rwlock-fair", "rwlock-views", "rrwl", "rrwl-fair", "stamped",
-                "stamped-rw", "reentrant", "synchronized", "floor-atomic"),
+        assertEquals(
+                List.of(
+                        "rwlock",
+                        "rwlock-fair",
+                        "rwlock-views",
+                        "rrwl",
+                        "rrwl-fair",
+                        "stamped",
+                        "stamped-rw",
+                        "reentrant",
+                        "synchronized",
+                        "floor-atomic"),
                 rows.stream().map(r -> r.contender).collect(Collectors.toList()));
         for (Footprint.Row r : rows) {
-            assertTrue(r.shallow >= 8 && r.reachable >= r.shallow && r.perInstance > 0
-                    && r.perInstance <= r.reachable, r.contender + ": " + r.shallow + "/" + r.reachable + "/" + r.perInstance);
+            assertTrue(
+                    r.shallow >= 8 && r.reachable >= r.shallow && r.perInstance > 0 && r.perInstance <= r.reachable,
+                    r.contender + ": " + r.shallow + "/" + r.reachable + "/" + r.perInstance);
         }
         assertTrue(Footprint.toJson(rows).contains("\"contender\": \"rwlock\""));
     }

@@ -29,8 +29,7 @@ public abstract class FaultSeam {
     }
 
     /** For subclasses. */
-    protected FaultSeam() {
-    }
+    protected FaultSeam() {}
 
     /**
      * Called once by {@link RwLock}'s class initialiser.
@@ -49,6 +48,7 @@ public abstract class FaultSeam {
 
     /** Packages whose classes may build a seamed lock: lock-faults, and lock-core itself (its tests). */
     private static final String FAULTS_PACKAGE = "io.github.lockword.faults";
+
     private static final String CORE_PACKAGE = "io.github.lockword";
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
@@ -143,8 +143,7 @@ public abstract class FaultSeam {
     // ---------------------------------------------------------------- pause points
 
     /** Called by a thread reaching {@code point}; may hold it there (without LockSupport.park). */
-    public void pause(SeamPoint point, Object lock) {
-    }
+    public void pause(SeamPoint point, Object lock) {}
 
     // ---------------------------------------------------------------- chaos at the parking seam
 
@@ -164,6 +163,5 @@ public abstract class FaultSeam {
     }
 
     /** After an unparker released the bucket lock and before it publishes the token; may delay. */
-    public void beforeUnpark(Object lock, Thread waiter) {
-    }
+    public void beforeUnpark(Object lock, Thread waiter) {}
 }

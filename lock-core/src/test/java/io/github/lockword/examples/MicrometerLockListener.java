@@ -37,7 +37,9 @@ public final class MicrometerLockListener implements LockListener {
     private void waited(RwLock lock, LockMode mode, String outcome, long nanos) {
         Timer.builder("lockword.wait")
                 .description("Time threads spent parked waiting for a lockword RwLock")
-                .tag("lock", name(lock)).tag("mode", mode.name()).tag("outcome", outcome)
+                .tag("lock", name(lock))
+                .tag("mode", mode.name())
+                .tag("outcome", outcome)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -50,8 +52,11 @@ public final class MicrometerLockListener implements LockListener {
     @Override
     public void timedOut(RwLock lock, LockMode mode, long waitNanos) {
         waited(lock, mode, "timed_out", waitNanos);
-        Counter.builder("lockword.timeouts").tag("lock", name(lock)).tag("mode", mode.name())
-                .register(registry).increment();
+        Counter.builder("lockword.timeouts")
+                .tag("lock", name(lock))
+                .tag("mode", mode.name())
+                .register(registry)
+                .increment();
     }
 
     @Override
@@ -61,14 +66,18 @@ public final class MicrometerLockListener implements LockListener {
 
     @Override
     public void corrupted(RwLock lock, long word, List<String> violations) {
-        Counter.builder("lockword.corrupted").tag("lock", name(lock)).register(registry).increment();
+        Counter.builder("lockword.corrupted")
+                .tag("lock", name(lock))
+                .register(registry)
+                .increment();
     }
 
     @Override
     public void longHold(RwLock lock, LockMode mode, Thread holder, long heldNanos) {
         Timer.builder("lockword.hold")
                 .description("Write and upgradable holds at least the lock's long-hold threshold")
-                .tag("lock", name(lock)).tag("mode", mode.name())
+                .tag("lock", name(lock))
+                .tag("mode", mode.name())
                 .register(registry)
                 .record(heldNanos, TimeUnit.NANOSECONDS);
     }

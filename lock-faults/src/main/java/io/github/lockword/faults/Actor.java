@@ -16,15 +16,17 @@ final class Actor<T> {
     private volatile boolean done;
 
     private Actor(String name, Callable<T> body) {
-        this.thread = new Thread(() -> {
-            try {
-                value = body.call();
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                done = true;
-            }
-        }, name);
+        this.thread = new Thread(
+                () -> {
+                    try {
+                        value = body.call();
+                    } catch (Throwable t) {
+                        failure = t;
+                    } finally {
+                        done = true;
+                    }
+                },
+                name);
         thread.setDaemon(true);
     }
 

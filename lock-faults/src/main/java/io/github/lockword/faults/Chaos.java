@@ -163,8 +163,15 @@ public final class Chaos {
                 sb.append(", ");
             }
             first = false;
-            sb.append(k).append(' ').append(rates[i]).append(" seed ").append(seeds[i])
-                    .append(": ").append(injected(k)).append('/').append(chances(k));
+            sb.append(k)
+                    .append(' ')
+                    .append(rates[i])
+                    .append(" seed ")
+                    .append(seeds[i])
+                    .append(": ")
+                    .append(injected(k))
+                    .append('/')
+                    .append(chances(k));
             if (k == Kind.LATE_UNPARK) {
                 sb.append(" up to ").append(maxUnparkDelayNanos / 1000).append(" us");
             }
@@ -178,8 +185,7 @@ public final class Chaos {
         private final long[] seeds = new long[KINDS.length];
         private long maxUnparkDelayNanos;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Spurious wake-ups: the chance is taken before every sleep of every park. */
         public Builder spuriousWakeups(double rate, long seed) {

@@ -83,7 +83,8 @@ public final class Demo {
     int run() throws InterruptedException {
         long start = System.nanoTime();
         out.println("lockword demo: parking_lot issue 465 brought back on demand, and its fix");
-        out.printf("JDK %s, %d CPUs. Words as 0x%%016X; W=WRITER WP=WRITER_PARKED U=UPGRADABLE P=PARKED, r=readers%n",
+        out.printf(
+                "JDK %s, %d CPUs. Words as 0x%%016X; W=WRITER WP=WRITER_PARKED U=UPGRADABLE P=PARKED, r=readers%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors());
 
         out.println();
@@ -184,7 +185,8 @@ public final class Demo {
         step("T3 gives up after 20 ms: false; P cleared", lock, FE);
         Thread owner = lock.writeOwner();
         int parked = lock.getQueueLength();
-        out.printf("      nobody holds it: write owner %s, threads parked %d, read locks actually held 0%n",
+        out.printf(
+                "      nobody holds it: write owner %s, threads parked %d, read locks actually held 0%n",
                 owner == null ? "none" : owner.getName(), parked);
         expect("the corrupt lock has no write owner", owner == null);
         expect("no thread is parked on the corrupt lock afterwards", parked == 0);
@@ -193,13 +195,14 @@ public final class Demo {
     private void thirdWriterSucceeds(RwLock lock) throws InterruptedException {
         long[] heldWord = new long[1];
         Actor<Boolean> t3 = Actor.of("T3", () -> {
-            if (!lock.tryLockWrite(20, TimeUnit.MILLISECONDS)) {
-                return false;
-            }
-            heldWord[0] = lock.stateWord();
-            lock.unlockWrite();
-            return true;
-        }).start();
+                    if (!lock.tryLockWrite(20, TimeUnit.MILLISECONDS)) {
+                        return false;
+                    }
+                    heldWord[0] = lock.stateWord();
+                    lock.unlockWrite();
+                    return true;
+                })
+                .start();
         boolean got = t3.join(STEP_TIMEOUT);
         expect("T3's tryLockWrite(20 ms) succeeds on the fixed lock", got);
         printStep("T3 tryLockWrite(20 ms): true at once", heldWord[0], W);
@@ -209,15 +212,21 @@ public final class Demo {
     /** The faulty steps with lockword's corruption check left on: a clear error instead of a hang. */
     private void detectedVariant() throws InterruptedException {
         try (Schedule schedule = new Schedule()) {
-            RwLock lock = FaultyLocks.builder().faults(Fault.ISSUE_465).detectCorruption(true).schedule(schedule).build();
+            RwLock lock = FaultyLocks.builder()
+                    .faults(Fault.ISSUE_465)
+                    .detectCorruption(true)
+                    .schedule(schedule)
+                    .build();
             Schedule.Gate h1 = schedule.hold(PausePoint.WRITER_TIMED_OUT_BEFORE_RESTORE);
             lock.lockRead();
-            Actor<Boolean> t2 = Actor.of("T2", () -> lock.tryLockWrite(30, TimeUnit.MILLISECONDS)).start();
+            Actor<Boolean> t2 = Actor.of("T2", () -> lock.tryLockWrite(30, TimeUnit.MILLISECONDS))
+                    .start();
             h1.awaitArrival(STEP_TIMEOUT);
             lock.unlockRead();
             h1.release();
             t2.join(STEP_TIMEOUT);
-            Actor<Boolean> t3 = Actor.of("T3", () -> lock.tryLockWrite(20, TimeUnit.MILLISECONDS)).start();
+            Actor<Boolean> t3 = Actor.of("T3", () -> lock.tryLockWrite(20, TimeUnit.MILLISECONDS))
+                    .start();
             Throwable thrown = null;
             try {
                 t3.join(STEP_TIMEOUT);
@@ -227,13 +236,13 @@ public final class Demo {
             out.println("   Same schedule with lockword's corruption check on (detectCorruption(true)):");
             if (thrown instanceof LockCorruptedException) {
                 LockCorruptedException e = (LockCorruptedException) thrown;
-                out.printf("   T3 tryLockWrite(20 ms) throws LockCorruptedException at once, word %s:%n",
+                out.printf(
+                        "   T3 tryLockWrite(20 ms) throws LockCorruptedException at once, word %s:%n",
                         LockState.hex(e.word()));
                 for (String v : LockState.violations(e.word())) {
                     out.println("      " + v);
                 }
-                expect("the detected corruption carries 0xFFFFFFFFFFFFFFFE or ...FF",
-                        e.word() == FE || e.word() == FF);
+                expect("the detected corruption carries 0xFFFFFFFFFFFFFFFE or ...FF", e.word() == FE || e.word() == FF);
             } else {
                 out.println("   T3 did not get LockCorruptedException: " + thrown);
                 problems.add("with the check on, T3 should get LockCorruptedException, got " + thrown);
@@ -262,7 +271,8 @@ public final class Demo {
                 .handler(reports::add)
                 .start()) {
             dog.register(faulty).register(fixed);
-            Actor<Boolean> onFaulty = Actor.of("T4-faulty", () -> lock400(faulty)).start();
+            Actor<Boolean> onFaulty =
+                    Actor.of("T4-faulty", () -> lock400(faulty)).start();
             Actor<Boolean> onFixed = Actor.of("T4-fixed", () -> lock400(fixed)).start();
             expect("T4 gets the fixed lock", onFixed.join(STEP_TIMEOUT));
             expect("T4 does not get the faulty lock", !onFaulty.join(STEP_TIMEOUT));
@@ -283,14 +293,23 @@ public final class Demo {
                 wrap(f.kind() + ": " + f.detail(), "      ");
             }
             for (LockReport.Waiter w : r.waiters()) {
-                out.printf(Locale.ROOT, "      parked: %s, %s in the %s queue for %.0f ms%n",
-                        w.thread(), w.mode(), w.queue(), w.waitedNanos() / 1e6);
+                out.printf(
+                        Locale.ROOT,
+                        "      parked: %s, %s in the %s queue for %.0f ms%n",
+                        w.thread(),
+                        w.mode(),
+                        w.queue(),
+                        w.waitedNanos() / 1e6);
             }
         }
-        out.printf("   faulty lock: %s; fixed lock: %s%n", kinds.isEmpty() ? "no report" : "reported " + kinds,
+        out.printf(
+                "   faulty lock: %s; fixed lock: %s%n",
+                kinds.isEmpty() ? "no report" : "reported " + kinds,
                 onFixed == 0 ? "no report" : onFixed + " report(s)");
         expect("the watchdog reports the faulty lock's corrupted word", kinds.contains(LockReport.Kind.CORRUPTED));
-        expect("the watchdog reports the faulty lock's waiter with no owner", kinds.contains(LockReport.Kind.OWNERLESS));
+        expect(
+                "the watchdog reports the faulty lock's waiter with no owner",
+                kinds.contains(LockReport.Kind.OWNERLESS));
         expect("the watchdog is silent on the fixed lock", onFixed == 0);
     }
 
@@ -329,7 +348,9 @@ public final class Demo {
         if (!bad.corruptWords.isEmpty()) {
             StringBuilder words = new StringBuilder();
             for (Map.Entry<Long, Integer> e : bad.corruptWords.entrySet()) {
-                words.append(words.length() == 0 ? "" : ", ").append(LockState.hex(e.getKey())).append(" x")
+                words.append(words.length() == 0 ? "" : ", ")
+                        .append(LockState.hex(e.getKey()))
+                        .append(" x")
                         .append(e.getValue());
             }
             out.println("   corrupt words seen on the faulty lock: " + words);
@@ -349,11 +370,18 @@ public final class Demo {
     }
 
     private void printLoadRow(String fmt, String name, Load.Result r) {
-        String firstAt = r.firstCorruptionNanos < 0 ? "never"
+        String firstAt = r.firstCorruptionNanos < 0
+                ? "never"
                 : String.format(Locale.ROOT, "after %.3f s", r.firstCorruptionNanos / 1e9);
-        out.printf(Locale.ROOT, fmt, name, String.format(Locale.ROOT, "%.1f s", r.elapsedNanos / 1e9),
-                String.format(Locale.ROOT, "%,d", r.ops), String.format(Locale.ROOT, "%,d", r.timedOut),
-                r.corruptions, firstAt);
+        out.printf(
+                Locale.ROOT,
+                fmt,
+                name,
+                String.format(Locale.ROOT, "%.1f s", r.elapsedNanos / 1e9),
+                String.format(Locale.ROOT, "%,d", r.ops),
+                String.format(Locale.ROOT, "%,d", r.timedOut),
+                r.corruptions,
+                firstAt);
     }
 
     // ------------------------------------------------------------------------------ explanation
@@ -361,28 +389,41 @@ public final class Demo {
     private void explain(RwLock faulty, Load.Result bad) {
         long w = faulty.stateWord();
         out.println("5. What happened");
-        wrap("The faulty lock ended at " + LockState.hex(w) + ": " + LockState.describe(w) + ". T2's wait for "
-                + "the reader timed out. Before the fix it gave back what it took with one add of 0 - (W|WP) = -0xA, "
-                + "outside the WRITER queue's lock. But WP was not T2's to clear: the last reader's wake had already "
-                + "cleared it, so the word was 0x08, and 0x08 - 0x0A borrowed through all 64 bits.", "   ");
-        wrap("Now W and U are both set, which no legal state allows (an upgradable reader excludes every "
-                + "writer), and the reader count is 2^60-1. Every acquire sees W or U and waits, yet no thread "
-                + "owns the lock: the W bit belongs to nobody, the 2^60-1 readers do not exist and no write owner "
-                + "is registered, so a cycle-based deadlock detector sees nothing. lockword's watchdog reports it "
-                + "as CORRUPTED and OWNERLESS.", "   ");
+        wrap(
+                "The faulty lock ended at " + LockState.hex(w) + ": " + LockState.describe(w) + ". T2's wait for "
+                        + "the reader timed out. Before the fix it gave back what it took with one add of 0 - (W|WP) = -0xA, "
+                        + "outside the WRITER queue's lock. But WP was not T2's to clear: the last reader's wake had already "
+                        + "cleared it, so the word was 0x08, and 0x08 - 0x0A borrowed through all 64 bits.",
+                "   ");
+        wrap(
+                "Now W and U are both set, which no legal state allows (an upgradable reader excludes every "
+                        + "writer), and the reader count is 2^60-1. Every acquire sees W or U and waits, yet no thread "
+                        + "owns the lock: the W bit belongs to nobody, the 2^60-1 readers do not exist and no write owner "
+                        + "is registered, so a cycle-based deadlock detector sees nothing. lockword's watchdog reports it "
+                        + "as CORRUPTED and OWNERLESS.",
+                "   ");
         if (bad.corruptions > 0) {
-            wrap(String.format(Locale.ROOT, "Under the unscripted load the same race happened by itself %d time%s "
-                    + "in %.1f s, the first after %.3f s.", bad.corruptions, bad.corruptions == 1 ? "" : "s",
-                    bad.elapsedNanos / 1e9, bad.firstCorruptionNanos / 1e9)
-                    + " Why interpreted: once C2 has compiled the lock, the faulty window (from the writer leaving"
-                    + " the WRITER queue to its add) is a few nanoseconds, and on 2 cores the race then showed up"
-                    + " about once in ten seconds, in bursts (production saw it about hourly); the interpreter"
-                    + " stretches the same window to microseconds. The fixed lock has no such window.", "   ");
+            wrap(
+                    String.format(
+                                    Locale.ROOT,
+                                    "Under the unscripted load the same race happened by itself %d time%s "
+                                            + "in %.1f s, the first after %.3f s.",
+                                    bad.corruptions,
+                                    bad.corruptions == 1 ? "" : "s",
+                                    bad.elapsedNanos / 1e9,
+                                    bad.firstCorruptionNanos / 1e9)
+                            + " Why interpreted: once C2 has compiled the lock, the faulty window (from the writer leaving"
+                            + " the WRITER queue to its add) is a few nanoseconds, and on 2 cores the race then showed up"
+                            + " about once in ten seconds, in bursts (production saw it about hourly); the interpreter"
+                            + " stretches the same window to microseconds. The fixed lock has no such window.",
+                    "   ");
         }
-        wrap("The fix (parking_lot PR #466, and lockword's code): the timed-out callback clears WP under the "
-                + "WRITER queue's bucket lock, where the reader's wake clears it too, and the give-back subtracts "
-                + "only W, which the writer alone owns. The fixed lock ended schedule A at 0 and never corrupted "
-                + "under the same load.", "   ");
+        wrap(
+                "The fix (parking_lot PR #466, and lockword's code): the timed-out callback clears WP under the "
+                        + "WRITER queue's bucket lock, where the reader's wake clears it too, and the give-back subtracts "
+                        + "only W, which the writer alone owns. The fixed lock ended schedule A at 0 and never corrupted "
+                        + "under the same load.",
+                "   ");
     }
 
     // ------------------------------------------------------------------------------ output helpers
@@ -420,7 +461,9 @@ public final class Demo {
         if (sb.length() > 0) {
             sb.append(' ');
         }
-        return sb.append("r=").append(r == LockState.MAX_READERS ? "2^60-1" : Long.toString(r)).toString();
+        return sb.append("r=")
+                .append(r == LockState.MAX_READERS ? "2^60-1" : Long.toString(r))
+                .toString();
     }
 
     private static void flag(StringBuilder sb, long word, long bit, String name) {

@@ -32,8 +32,7 @@ import java.util.stream.Collectors;
  */
 public final class FaultyLocks {
 
-    private FaultyLocks() {
-    }
+    private FaultyLocks() {}
 
     /**
      * A lock running {@code faults}, with the corruption check off when there is at least one (a
@@ -58,8 +57,7 @@ public final class FaultyLocks {
         private boolean fair;
         private String name;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds faults (none: the fixed lock). */
         public Builder faults(Fault... more) {
@@ -108,9 +106,11 @@ public final class FaultyLocks {
         /** A new unlocked lock. */
         public RwLock build() {
             boolean detect = detectCorruption != null ? detectCorruption : faults.isEmpty();
-            String n = name != null ? name
-                    : faults.isEmpty() ? "fixed"
-                    : faults.stream().map(Enum::name).collect(Collectors.joining("+", "faulty:", ""));
+            String n = name != null
+                    ? name
+                    : faults.isEmpty()
+                            ? "fixed"
+                            : faults.stream().map(Enum::name).collect(Collectors.joining("+", "faulty:", ""));
             FaultPlan plan = new FaultPlan(EnumSet.copyOf(faults), detect, schedule, chaos);
             return FaultSeam.newLock(n, fair, plan);
         }

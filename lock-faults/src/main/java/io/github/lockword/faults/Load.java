@@ -41,8 +41,14 @@ final class Load {
         final long writeTimeoutNanos;
         final long writerPauseMaxNanos;
 
-        Settings(int readers, int writers, long readHoldMinNanos, long readHoldMaxNanos, long readTimeoutNanos,
-                 long writeTimeoutNanos, long writerPauseMaxNanos) {
+        Settings(
+                int readers,
+                int writers,
+                long readHoldMinNanos,
+                long readHoldMaxNanos,
+                long readTimeoutNanos,
+                long writeTimeoutNanos,
+                long writerPauseMaxNanos) {
             this.readers = readers;
             this.writers = writers;
             this.readHoldMinNanos = readHoldMinNanos;
@@ -64,8 +70,14 @@ final class Load {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d readers holding %.1f-%.1f ms, %d writer%s looping tryLockWrite(%d ms)",
-                    readers, readHoldMinNanos / 1e6, readHoldMaxNanos / 1e6, writers, writers == 1 ? "" : "s",
+            return String.format(
+                    Locale.ROOT,
+                    "%d readers holding %.1f-%.1f ms, %d writer%s looping tryLockWrite(%d ms)",
+                    readers,
+                    readHoldMinNanos / 1e6,
+                    readHoldMaxNanos / 1e6,
+                    writers,
+                    writers == 1 ? "" : "s",
                     writeTimeoutNanos / 1_000_000L);
         }
     }
@@ -87,15 +99,19 @@ final class Load {
         }
     }
 
-    private Load() {
-    }
+    private Load() {}
 
     /**
      * Runs one lane per factory, all at once, for at least {@code duration}; then, if the first lane
      * has not corrupted yet, on until it does or {@code maxDuration} has passed.
      */
-    static List<Result> run(Settings settings, Duration duration, Duration maxDuration, List<String> labels,
-                            List<Supplier<RwLock>> factories) throws InterruptedException {
+    static List<Result> run(
+            Settings settings,
+            Duration duration,
+            Duration maxDuration,
+            List<String> labels,
+            List<Supplier<RwLock>> factories)
+            throws InterruptedException {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         long hardEnd = start + Math.max(duration.toNanos(), maxDuration.toNanos());
@@ -115,30 +131,33 @@ final class Load {
                 long[] mine = new long[3];
                 counts.add(mine);
                 SplittableRandom rnd = new SplittableRandom(0x465L * 31 + lane * 101L + i);
-                Thread t = new Thread(() -> {
-                    try {
-                        while (true) {
-                            long now = System.nanoTime();
-                            if (now - hardEnd >= 0 || (now - end >= 0 && watched.corruptions > 0)) {
-                                break;
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                while (true) {
+                                    long now = System.nanoTime();
+                                    if (now - hardEnd >= 0 || (now - end >= 0 && watched.corruptions > 0)) {
+                                        break;
+                                    }
+                                    RwLock lock = current.get();
+                                    boolean ok =
+                                            reader ? readOnce(lock, settings, rnd) : writeOnce(lock, settings, rnd);
+                                    mine[0]++;
+                                    mine[ok ? 1 : 2]++;
+                                    final long w = lock.stateWord();
+                                    if (!LockState.isValid(w)) {
+                                        corrupted(result, current, lock, w, newLock, start);
+                                    }
+                                }
+                            } catch (Throwable e) {
+                                synchronized (result) {
+                                    if (result.unexpected == null) {
+                                        result.unexpected = e;
+                                    }
+                                }
                             }
-                            RwLock lock = current.get();
-                            boolean ok = reader ? readOnce(lock, settings, rnd) : writeOnce(lock, settings, rnd);
-                            mine[0]++;
-                            mine[ok ? 1 : 2]++;
-                            final long w = lock.stateWord();
-                            if (!LockState.isValid(w)) {
-                                corrupted(result, current, lock, w, newLock, start);
-                            }
-                        }
-                    } catch (Throwable e) {
-                        synchronized (result) {
-                            if (result.unexpected == null) {
-                                result.unexpected = e;
-                            }
-                        }
-                    }
-                }, labels.get(lane) + (reader ? "-reader-" : "-writer-") + i);
+                        },
+                        labels.get(lane) + (reader ? "-reader-" : "-writer-") + i);
                 t.setDaemon(true);
                 threads.add(t);
             }
@@ -148,7 +167,8 @@ final class Load {
         for (Thread t : threads) {
             t.join(Math.max(1, joinMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
             if (t.isAlive()) {
-                Result r = results.get(labels.indexOf(t.getName().substring(0, t.getName().indexOf('-'))));
+                Result r = results.get(
+                        labels.indexOf(t.getName().substring(0, t.getName().indexOf('-'))));
                 synchronized (r) {
                     if (r.unexpected == null) {
                         r.unexpected = new IllegalStateException(t.getName() + " is stuck");
@@ -190,7 +210,9 @@ final class Load {
         cmd.add(System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java");
         cmd.addAll(jvmFlags);
         String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isEmpty() && Load.class.getModule().isNamed()) {
+        if (modulePath != null
+                && !modulePath.isEmpty()
+                && Load.class.getModule().isNamed()) {
             cmd.addAll(List.of("-p", modulePath, "-m", Load.class.getModule().getName() + "/" + Demo.class.getName()));
         } else {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Demo.class.getName()));
@@ -246,7 +268,10 @@ final class Load {
     static Finished runBounded(List<String> cmd, long waitMillis) throws IOException, InterruptedException {
         Path out = Files.createTempFile("lockword-child-", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             boolean done = p.waitFor(waitMillis, TimeUnit.MILLISECONDS);
             if (!done) {
                 p.destroyForcibly();
@@ -254,8 +279,8 @@ final class Load {
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);
             if (!done) {
-                throw new IllegalStateException("the child JVM did not finish in " + waitMillis
-                        + " ms and was killed; it printed:\n" + text);
+                throw new IllegalStateException(
+                        "the child JVM did not finish in " + waitMillis + " ms and was killed; it printed:\n" + text);
             }
             return new Finished(p.exitValue(), text);
         } finally {
@@ -267,7 +292,11 @@ final class Load {
     static void childMain(String[] args) throws InterruptedException {
         Duration duration = Duration.ofMillis(Long.parseLong(args[1]));
         Duration max = Duration.ofMillis(Long.parseLong(args[2]));
-        List<Result> results = run(Settings.demo(), duration, max, DEMO_LANES,
+        List<Result> results = run(
+                Settings.demo(),
+                duration,
+                max,
+                DEMO_LANES,
                 List.of(() -> FaultyLocks.create(Fault.ISSUE_465), RwLock::new));
         for (Result r : results) {
             System.out.println(encode(r));
@@ -276,12 +305,25 @@ final class Load {
 
     private static String encode(Result r) {
         StringBuilder words = new StringBuilder();
-        r.corruptWords.forEach((w, n) -> words.append(words.length() == 0 ? "" : ";").append(Long.toHexString(w))
-                .append('=').append(n));
-        String unexpected = r.unexpected == null ? "" : String.valueOf(r.unexpected).replace('|', '/').replace('\n', ' ');
-        return String.join("|", LANE, r.label, Long.toString(r.ops), Long.toString(r.acquired),
-                Long.toString(r.timedOut), Integer.toString(r.corruptions), Long.toString(r.firstCorruptionNanos),
-                Long.toString(r.elapsedNanos), words, unexpected);
+        r.corruptWords.forEach((w, n) -> words.append(words.length() == 0 ? "" : ";")
+                .append(Long.toHexString(w))
+                .append('=')
+                .append(n));
+        String unexpected = r.unexpected == null
+                ? ""
+                : String.valueOf(r.unexpected).replace('|', '/').replace('\n', ' ');
+        return String.join(
+                "|",
+                LANE,
+                r.label,
+                Long.toString(r.ops),
+                Long.toString(r.acquired),
+                Long.toString(r.timedOut),
+                Integer.toString(r.corruptions),
+                Long.toString(r.firstCorruptionNanos),
+                Long.toString(r.elapsedNanos),
+                words,
+                unexpected);
     }
 
     private static void decode(String line, List<Result> results) {
@@ -324,8 +366,13 @@ final class Load {
         return ok;
     }
 
-    private static void corrupted(Result result, AtomicReference<RwLock> current, RwLock lock, long word,
-                                  Supplier<RwLock> newLock, long start) {
+    private static void corrupted(
+            Result result,
+            AtomicReference<RwLock> current,
+            RwLock lock,
+            long word,
+            Supplier<RwLock> newLock,
+            long start) {
         if (!current.compareAndSet(lock, newLock.get())) {
             return; // a thread of this lane already recorded this lock
         }

@@ -184,6 +184,7 @@ public final class Schedule implements AutoCloseable {
         private final boolean holds;
         /** The thread that claimed this gate; null until one arrives. Set once, through ARRIVED. */
         private volatile Thread arrived;
+
         private volatile boolean released;
         private volatile boolean gaveUp;
 
@@ -269,16 +270,18 @@ public final class Schedule implements AutoCloseable {
         @Override
         public String toString() {
             Thread t = arrived;
-            return (holds ? "hold " : "watch ") + point + (thread == null ? "" : " for " + thread.getName())
+            return (holds ? "hold " : "watch ")
+                    + point
+                    + (thread == null ? "" : " for " + thread.getName())
                     + (t == null ? ", waiting" : ", reached by " + t.getName())
-                    + (released ? ", released" : "") + (gaveUp ? ", gave up" : "");
+                    + (released ? ", released" : "")
+                    + (gaveUp ? ", gave up" : "");
         }
     }
 
     /** How held and waiting threads pass time: never through LockSupport. */
     static final class Pausing {
-        private Pausing() {
-        }
+        private Pausing() {}
 
         /**
          * One step of a polling wait: spins, then yields, then sleeps 1 ms (Thread.sleep, which on a

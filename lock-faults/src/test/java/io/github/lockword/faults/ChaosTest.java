@@ -23,9 +23,16 @@ class ChaosTest {
 
     static Stream<Arguments> chaos() {
         return Stream.of(
-                Arguments.of("spurious wake-ups", Chaos.builder().spuriousWakeups(0.3, 11).build(), false),
-                Arguments.of("early timeouts", Chaos.builder().earlyTimeouts(0.3, 12).build(), false),
-                Arguments.of("late unparks", Chaos.builder().lateUnparks(0.5, 13, MAX_LATE_UNPARK).build(), false),
+                Arguments.of(
+                        "spurious wake-ups",
+                        Chaos.builder().spuriousWakeups(0.3, 11).build(),
+                        false),
+                Arguments.of(
+                        "early timeouts", Chaos.builder().earlyTimeouts(0.3, 12).build(), false),
+                Arguments.of(
+                        "late unparks",
+                        Chaos.builder().lateUnparks(0.5, 13, MAX_LATE_UNPARK).build(),
+                        false),
                 Arguments.of("interrupts", Chaos.builder().interrupts(0.2, 14).build(), false),
                 Arguments.of("all combined", Chaos.all(0.2, 15, MAX_LATE_UNPARK), false),
                 Arguments.of("all combined, fair lock", Chaos.all(0.2, 16, MAX_LATE_UNPARK), true));

@@ -20,14 +20,22 @@ class DemoTest {
     void demoExitsZeroAndPrintsTheReproduction() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         // Load.runBounded: the child's output goes to a file, so the time limit holds even if it hangs.
-        Load.Finished f = Load.runBounded(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Demo.class.getName(), "1000"), TimeUnit.SECONDS.toMillis(60));
+        Load.Finished f = Load.runBounded(
+                List.of(java, "-cp", System.getProperty("java.class.path"), Demo.class.getName(), "1000"),
+                TimeUnit.SECONDS.toMillis(60));
         String text = f.output;
         assertEquals(0, f.exitCode, text);
-        for (String word : new String[] {"0x0000000000000010", "0x000000000000001A", "0x0000000000000008",
-                                         "0xFFFFFFFFFFFFFFFE", "0xFFFFFFFFFFFFFFFF", "0x0000000000000000",
-                                         "LockCorruptedException", "OWNERLESS",
-                                         "OK: everything came out as expected"}) {
+        for (String word : new String[] {
+            "0x0000000000000010",
+            "0x000000000000001A",
+            "0x0000000000000008",
+            "0xFFFFFFFFFFFFFFFE",
+            "0xFFFFFFFFFFFFFFFF",
+            "0x0000000000000000",
+            "LockCorruptedException",
+            "OWNERLESS",
+            "OK: everything came out as expected"
+        }) {
             assertTrue(text.contains(word), "missing " + word + " in:\n" + text);
         }
         assertTrue(!text.contains("Exception in thread") && !text.contains("\tat "), "a stack trace:\n" + text);

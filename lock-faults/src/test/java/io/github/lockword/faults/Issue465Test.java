@@ -31,7 +31,8 @@ class Issue465Test {
 
     /** The two modes every schedule runs in. */
     enum Mode {
-        FAULTY, FIXED;
+        FAULTY,
+        FIXED;
 
         FaultyLocks.Builder builder() {
             return this == FAULTY ? FaultyLocks.builder().faults(Fault.ISSUE_465) : FaultyLocks.builder();
@@ -40,7 +41,8 @@ class Issue465Test {
 
     static void assertWord(long expected, RwLock lock, String step) {
         long w = lock.stateWord();
-        assertEquals(expected, w, () -> step + ": expected " + LockState.hex(expected) + ", was " + LockState.explain(w));
+        assertEquals(
+                expected, w, () -> step + ": expected " + LockState.hex(expected) + ", was " + LockState.explain(w));
     }
 
     /**
@@ -97,12 +99,13 @@ class Issue465Test {
             } else {
                 assertWord(0, lock, "7. T2 restored by subtracting W");
                 Actor<Boolean> t3 = Actor.of("T3", () -> {
-                    boolean got = lock.tryLockWrite(20, TimeUnit.MILLISECONDS);
-                    if (got) {
-                        lock.unlockWrite();
-                    }
-                    return got;
-                }).start();
+                            boolean got = lock.tryLockWrite(20, TimeUnit.MILLISECONDS);
+                            if (got) {
+                                lock.unlockWrite();
+                            }
+                            return got;
+                        })
+                        .start();
                 assertTrue(t3.join(STEP), "a later tryLockWrite(20 ms) succeeds");
                 assertWord(0, lock, "after T3");
             }
@@ -126,11 +129,15 @@ class Issue465Test {
     @Test
     void scheduleAWithCorruptionCheckThrowsInsteadOfHanging() throws Exception {
         try (Schedule schedule = new Schedule()) {
-            RwLock lock = Mode.FAULTY.builder().detectCorruption(true).schedule(schedule).build();
+            RwLock lock = Mode.FAULTY
+                    .builder()
+                    .detectCorruption(true)
+                    .schedule(schedule)
+                    .build();
             scheduleA(schedule, lock, Mode.FAULTY, 30);
             assertWord(FE, lock, "the give-back still corrupts: the check is on slow paths");
-            LockCorruptedException e = assertThrows(LockCorruptedException.class,
-                    () -> lock.tryLockWrite(20, TimeUnit.MILLISECONDS));
+            LockCorruptedException e =
+                    assertThrows(LockCorruptedException.class, () -> lock.tryLockWrite(20, TimeUnit.MILLISECONDS));
             assertEquals(FE, e.word());
             assertTrue(e.getMessage().contains("0xFFFFFFFFFFFFFFFE"), e.getMessage());
             assertThrows(LockCorruptedException.class, lock::lockRead);
@@ -157,9 +164,10 @@ class Issue465Test {
             assertWord(W | WP | R, lock, "T2 queued on the WRITER queue (held before its first sleep)");
 
             Actor<Void> t1 = Actor.<Void>of("T1", () -> {
-                lock.unlockRead();
-                return null;
-            }).start();
+                        lock.unlockRead();
+                        return null;
+                    })
+                    .start();
             h2.awaitArrival(STEP);
             assertWord(W | WP, lock, "T1 decremented and is held at H2");
             parked.release(); // T2 sleeps until its deadline: nobody wakes it while T1 is held

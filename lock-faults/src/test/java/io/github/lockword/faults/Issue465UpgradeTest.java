@@ -41,7 +41,8 @@ class Issue465UpgradeTest {
     });
 
     enum Mode {
-        FAULTY, FIXED;
+        FAULTY,
+        FIXED;
 
         FaultyLocks.Builder builder() {
             return this == FAULTY ? FaultyLocks.builder().faults(Fault.ISSUE_465_UPGRADE) : FaultyLocks.builder();
@@ -117,7 +118,11 @@ class Issue465UpgradeTest {
     @Test
     void faultyWithCorruptionCheckThrowsOnTheNextSlowPath() throws Exception {
         try (Schedule schedule = new Schedule()) {
-            RwLock lock = Mode.FAULTY.builder().detectCorruption(true).schedule(schedule).build();
+            RwLock lock = Mode.FAULTY
+                    .builder()
+                    .detectCorruption(true)
+                    .schedule(schedule)
+                    .build();
             Schedule.Gate h1 = schedule.hold(PausePoint.WRITER_TIMED_OUT_BEFORE_RESTORE);
             Schedule.Gate parked = schedule.hold(PausePoint.PARKED);
             Future<Boolean> upgrade = upgradeThatTimesOut(lock, parked);
@@ -142,9 +147,10 @@ class Issue465UpgradeTest {
             Future<Boolean> upgrade = upgradeThatTimesOut(lock, parked);
 
             Actor<Void> reader = Actor.<Void>of("reader", () -> {
-                lock.unlockRead();
-                return null;
-            }).start();
+                        lock.unlockRead();
+                        return null;
+                    })
+                    .start();
             h2.awaitArrival(STEP);
             assertWord(W | WP, lock, "the other reader decremented and is held at H2");
             parked.release(); // the upgrader sleeps until its deadline: its waker is held

@@ -36,7 +36,7 @@ class Issue465WakeSeedTest {
             RwLock lock = (faulty ? b.faults(Fault.ISSUE_465_WAKE_SEED) : b).build();
             boolean writer = kind.equals("writer");
 
-            lock.lockRead();                                                    // T1
+            lock.lockRead(); // T1
             Actor<Boolean> t2 = Actor.of("T2", () -> lock.tryLockWrite(40, TimeUnit.MILLISECONDS));
             Schedule.Gate t2Parked = schedule.hold(PausePoint.PARKED, t2.thread());
             t2.start();
@@ -64,7 +64,7 @@ class Issue465WakeSeedTest {
             t2Parked.release();
 
             assertFalse(t2.join(STEP), "T2 times out and gives W back, waking MAIN");
-            lock.unlockRead();                                                  // the lock is free now
+            lock.unlockRead(); // the lock is free now
 
             if (faulty) {
                 // The wake skipped T3 and kept PARKED; readers never wake MAIN. T3 sleeps on a free lock.
@@ -73,7 +73,7 @@ class Issue465WakeSeedTest {
                 assertWord(P, lock, "nothing held, only PARKED");
                 assertFalse(lock.isLocked());
                 assertEquals(1, lock.getQueueLength());
-                t3.thread().interrupt();                                        // end it early
+                t3.thread().interrupt(); // end it early
                 Throwable thrown = null;
                 try {
                     t3.join(STEP);

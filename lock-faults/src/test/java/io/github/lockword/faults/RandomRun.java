@@ -46,10 +46,18 @@ final class RandomRun {
 
         @Override
         public String toString() {
-            return String.format("ops=%d acquired=%d timedOut=%d interruptedEx=%d absorbedInterrupts=%d "
+            return String.format(
+                    "ops=%d acquired=%d timedOut=%d interruptedEx=%d absorbedInterrupts=%d "
                             + "maxOvershoot=%.1f ms finalWord=%s failures=%s%n  by op: %s",
-                    total(), acquired, timedOut, interruptedExceptions, absorbedInterrupts,
-                    maxOvershootNanos / 1e6, LockState.hex(finalWord), failures, ops);
+                    total(),
+                    acquired,
+                    timedOut,
+                    interruptedExceptions,
+                    absorbedInterrupts,
+                    maxOvershootNanos / 1e6,
+                    LockState.hex(finalWord),
+                    failures,
+                    ops);
         }
     }
 
@@ -87,8 +95,8 @@ final class RandomRun {
         for (Thread t : workers) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
             if (t.isAlive()) {
-                StringBuilder sb = new StringBuilder(t.getName() + " stuck 20 s after the run ended; lock " + lock
-                        + "; stack:");
+                StringBuilder sb =
+                        new StringBuilder(t.getName() + " stuck 20 s after the run ended; lock " + lock + "; stack:");
                 for (StackTraceElement e : t.getStackTrace()) {
                     sb.append("\n    at ").append(e);
                 }
@@ -383,15 +391,15 @@ final class RandomRun {
         private void enterUpgradable() {
             int u = upgradersIn.incrementAndGet();
             if (u != 1 || writersIn.get() != 0) {
-                fail("mutual exclusion: an upgradable reader is in with upgraders=" + u + " writers="
-                        + writersIn.get() + "; " + lock);
+                fail("mutual exclusion: an upgradable reader is in with upgraders=" + u + " writers=" + writersIn.get()
+                        + "; " + lock);
             }
         }
 
         private void checkUpgradable() {
             if (upgradersIn.get() != 1 || writersIn.get() != 0) {
-                fail("mutual exclusion: holding U with upgraders=" + upgradersIn.get() + " writers="
-                        + writersIn.get() + "; " + lock);
+                fail("mutual exclusion: holding U with upgraders=" + upgradersIn.get() + " writers=" + writersIn.get()
+                        + "; " + lock);
             }
         }
 

@@ -30,8 +30,8 @@ class ScheduleAndApiTest {
             });
             Schedule.Gate parked = schedule.hold(PausePoint.PARKED, reader.thread());
             reader.start();
-            parked.awaitArrival(STEP);              // queued in MAIN, held before its first sleep
-            lock.unlockWrite();                     // dequeues it and unparks it: a permit for it
+            parked.awaitArrival(STEP); // queued in MAIN, held before its first sleep
+            lock.unlockWrite(); // dequeues it and unparks it: a permit for it
             Thread.sleep(100);
             assertFalse(reader.isDone(), "the hold must not end because the lock unparked the thread");
             assertFalse(parked.gaveUp());
@@ -56,7 +56,7 @@ class ScheduleAndApiTest {
             assertFalse(holdB.hasArrived(), "a did not claim b's gate");
             b.start();
             assertSame(b.thread(), holdB.awaitArrival(STEP));
-            Thread.sleep(60);                        // past b's deadline, still held
+            Thread.sleep(60); // past b's deadline, still held
             assertFalse(b.isDone());
             holdB.release();
             assertFalse(b.join(STEP));
@@ -88,13 +88,15 @@ class ScheduleAndApiTest {
         assertFalse(r2.join(STEP));
         assertTrue(g2.isReleased());
         lock2.unlockWrite();
-        assertThrows(IllegalStateException.class, () -> s2.watch(PausePoint.PARKED).awaitArrival(Duration.ofMillis(20)));
+        assertThrows(
+                IllegalStateException.class, () -> s2.watch(PausePoint.PARKED).awaitArrival(Duration.ofMillis(20)));
     }
 
     @Test
     void locksAreNamedAndTheFixedOneChecksForCorruptionByDefault() {
         assertEquals("faulty:ISSUE_465", FaultyLocks.create(Fault.ISSUE_465).getName());
-        assertEquals("faulty:ISSUE_465+ISSUE_465_WAKE_SEED",
+        assertEquals(
+                "faulty:ISSUE_465+ISSUE_465_WAKE_SEED",
                 FaultyLocks.create(Fault.ISSUE_465_WAKE_SEED, Fault.ISSUE_465).getName());
         assertEquals("fixed", FaultyLocks.create().getName());
         assertEquals("x", FaultyLocks.builder().name("x").build().getName());

@@ -47,9 +47,17 @@ public final class Locks {
                 case BUILDER:
                     return RwLock.builder().name("builder").fair(fair).build();
                 case CHECKED:
-                    return RwLock.builder().name("checked").fair(fair).checked(true).build();
+                    return RwLock.builder()
+                            .name("checked")
+                            .fair(fair)
+                            .checked(true)
+                            .build();
                 default:
-                    return RwLock.builder().name("untracked").fair(fair).trackHolds(false).build();
+                    return RwLock.builder()
+                            .name("untracked")
+                            .fair(fair)
+                            .trackHolds(false)
+                            .build();
             }
         }
 
@@ -57,13 +65,13 @@ public final class Locks {
             try {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown lock kind " + name + " (plain, builder, checked, untracked)", e);
+                throw new IllegalArgumentException(
+                        "unknown lock kind " + name + " (plain, builder, checked, untracked)", e);
             }
         }
     }
 
-    private Locks() {
-    }
+    private Locks() {}
 
     private static Kind pinned() {
         String p = System.getProperty(KIND_PROPERTY);

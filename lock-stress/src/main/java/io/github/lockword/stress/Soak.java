@@ -101,12 +101,21 @@ public final class Soak {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "threads=%d duration=%s lock=%s max-timeout=%dus patient=%s "
+            return String.format(
+                    Locale.ROOT,
+                    "threads=%d duration=%s lock=%s max-timeout=%dus patient=%s "
                             + "interrupt-every=%s idle=%dus fair=%s chaos=%s fault=%s seed=%d",
-                    threads, duration, kind.name().toLowerCase(Locale.ROOT), maxTimeoutMicros,
+                    threads,
+                    duration,
+                    kind.name().toLowerCase(Locale.ROOT),
+                    maxTimeoutMicros,
                     patientEvery <= 0 ? "off" : "1/" + patientEvery + "@" + patientMillis + "ms",
-                    interruptEveryMicros == 0 ? "off" : interruptEveryMicros + "us", idleMicros,
-                    fair, chaos, fault == null ? "none" : fault, seed);
+                    interruptEveryMicros == 0 ? "off" : interruptEveryMicros + "us",
+                    idleMicros,
+                    fair,
+                    chaos,
+                    fault == null ? "none" : fault,
+                    seed);
         }
     }
 
@@ -150,6 +159,7 @@ public final class Soak {
     private volatile Mark freeMark = NO_MARK;
     /** The last exit that left only an upgradable holder inside. */
     private volatile Mark upgradableOnlyMark = NO_MARK;
+
     private final MpscArrayQueue<String> events = new MpscArrayQueue<>(EVENT_CAPACITY);
     private final List<String> notes = new ArrayList<>();
     private final long maxTimeoutNanos;
@@ -344,7 +354,8 @@ public final class Soak {
         }
 
         // Let every worker finish its current operation; the longest legal one is a timed wait.
-        long joinDeadline = System.nanoTime() + Math.max(maxTimeoutNanos, patientNanos)
+        long joinDeadline = System.nanoTime()
+                + Math.max(maxTimeoutNanos, patientNanos)
                 + TimeUnit.MILLISECONDS.toNanos(Math.max(options.graceMillis, options.stuckMillis));
         int unfinished = 0;
         for (Worker w : workers) {
@@ -408,8 +419,22 @@ public final class Soak {
         if (dropped > 0) {
             note(dropped + " events were dropped (event queue full)");
         }
-        SoakReport report = new SoakReport(seconds, ops, acquisitions, timeouts, interrupts, maxWait, corrupted,
-                exclusion, early, lost, unexpected, stuck, unfinished, finalWord, List.copyOf(notes));
+        SoakReport report = new SoakReport(
+                seconds,
+                ops,
+                acquisitions,
+                timeouts,
+                interrupts,
+                maxWait,
+                corrupted,
+                exclusion,
+                early,
+                lost,
+                unexpected,
+                stuck,
+                unfinished,
+                finalWord,
+                List.copyOf(notes));
         out.println(report.summary());
         return report;
     }
@@ -418,14 +443,16 @@ public final class Soak {
         if (options.interruptEveryMicros <= 0) {
             return null;
         }
-        Thread t = new Thread(() -> {
-            SplittableRandom random = new SplittableRandom(options.seed ^ 0x5DEECE66DL);
-            long period = TimeUnit.MICROSECONDS.toNanos(options.interruptEveryMicros);
-            while (!Thread.currentThread().isInterrupted() && System.nanoTime() < endNanos) {
-                LockSupport.parkNanos(period);
-                workers[random.nextInt(workers.length)].thread.interrupt();
-            }
-        }, "soak-interrupter");
+        Thread t = new Thread(
+                () -> {
+                    SplittableRandom random = new SplittableRandom(options.seed ^ 0x5DEECE66DL);
+                    long period = TimeUnit.MICROSECONDS.toNanos(options.interruptEveryMicros);
+                    while (!Thread.currentThread().isInterrupted() && System.nanoTime() < endNanos) {
+                        LockSupport.parkNanos(period);
+                        workers[random.nextInt(workers.length)].thread.interrupt();
+                    }
+                },
+                "soak-interrupter");
         t.setDaemon(true);
         t.start();
         return t;
@@ -441,8 +468,14 @@ public final class Soak {
             if (deadline != 0 && now - deadline > 0 && w.reportedStuckSeq != seq) {
                 w.reportedStuckSeq = seq;
                 found++;
-                note(String.format(Locale.ROOT, "stuck: %s in %s for %.1f ms (past its deadline); %s%n%s",
-                        w.thread.getName(), w.step, (now - w.stepStart) / 1e6, lock, stackOf(w.thread)));
+                note(String.format(
+                        Locale.ROOT,
+                        "stuck: %s in %s for %.1f ms (past its deadline); %s%n%s",
+                        w.thread.getName(),
+                        w.step,
+                        (now - w.stepStart) / 1e6,
+                        lock,
+                        stackOf(w.thread)));
             }
         }
         return found;
@@ -454,7 +487,12 @@ public final class Soak {
             ops += w.publishedOps;
         }
         double s = elapsedNanos / 1e9;
-        out.printf(Locale.ROOT, "soak: %6.0f s  %,d ops  %,.0f ops/s  word %s%n", s, ops, ops / s,
+        out.printf(
+                Locale.ROOT,
+                "soak: %6.0f s  %,d ops  %,.0f ops/s  word %s%n",
+                s,
+                ops,
+                ops / s,
                 LockState.hex(lock.stateWord()));
     }
 
@@ -499,7 +537,11 @@ public final class Soak {
         long droppedEvents;
     }
 
-    private enum Hold { READ, UPGRADABLE, WRITE }
+    private enum Hold {
+        READ,
+        UPGRADABLE,
+        WRITE
+    }
 
     private final class Worker implements Runnable {
         final Thread thread;
@@ -510,6 +552,7 @@ public final class Soak {
 
         /** What the worker is doing now, for the watchdog. stepDeadline 0 = not waiting. */
         volatile String step = "idle";
+
         volatile long stepStart;
         volatile long stepDeadline;
         volatile long stepSeq;
@@ -864,8 +907,10 @@ public final class Soak {
             step = name;
             stepStart = now;
             stepSeq++;
-            stepDeadline = now + (timed ? timeout + TimeUnit.MILLISECONDS.toNanos(options.graceMillis)
-                    : TimeUnit.MILLISECONDS.toNanos(options.stuckMillis));
+            stepDeadline = now
+                    + (timed
+                            ? timeout + TimeUnit.MILLISECONDS.toNanos(options.graceMillis)
+                            : TimeUnit.MILLISECONDS.toNanos(options.stuckMillis));
             return now;
         }
 
@@ -887,8 +932,12 @@ public final class Soak {
                 stats.timeouts++;
                 if (waited < timeout && !options.chaos) {
                     stats.earlyTimeouts++;
-                    event(String.format(Locale.ROOT, "early timeout: %s gave up after %d ns of a %d ns timeout",
-                            step, waited, timeout));
+                    event(String.format(
+                            Locale.ROOT,
+                            "early timeout: %s gave up after %d ns of a %d ns timeout",
+                            step,
+                            waited,
+                            timeout));
                 }
                 if (!options.chaos) {
                     checkLostWakeup(t0, timeout);
@@ -935,9 +984,15 @@ public final class Soak {
             long freeBeforeDeadline = deadline - mark.nanos;
             if (freeBeforeDeadline >= wakeLatencyNanos) {
                 stats.lostWakeups++;
-                event(String.format(Locale.ROOT, "lost wake-up: %s (timeout %.3f ms) gave up although the lock had been "
+                event(String.format(
+                        Locale.ROOT,
+                        "lost wake-up: %s (timeout %.3f ms) gave up although the lock had been "
                                 + "free since %.3f ms before its deadline (%.3f ms after it began); %s",
-                        step, timeout / 1e6, freeBeforeDeadline / 1e6, (mark.nanos - t0) / 1e6, lock));
+                        step,
+                        timeout / 1e6,
+                        freeBeforeDeadline / 1e6,
+                        (mark.nanos - t0) / 1e6,
+                        lock));
             }
         }
 
@@ -946,9 +1001,9 @@ public final class Soak {
             long prev = occupancy.getAndAdd(share + OCC_ENTRY);
             long writers = (prev >>> 32) & OCC_FIELD;
             long upgradables = (prev >>> 16) & OCC_FIELD;
-            boolean bad = share == OCC_WRITER ? (prev & OCC_HOLDERS) != 0
-                    : share == OCC_UPGRADABLE ? writers != 0 || upgradables != 0
-                    : writers != 0;
+            boolean bad = share == OCC_WRITER
+                    ? (prev & OCC_HOLDERS) != 0
+                    : share == OCC_UPGRADABLE ? writers != 0 || upgradables != 0 : writers != 0;
             if (bad) {
                 exclusionError("entered " + holdName(share), prev);
             }
@@ -991,9 +1046,15 @@ public final class Soak {
 
         private void exclusionError(String what, long occ) {
             stats.exclusionErrors++;
-            event(String.format(Locale.ROOT, "exclusion: %s %s with readers=%d upgradable=%d writers=%d inside; %s",
-                    thread.getName(), what, occ & OCC_FIELD, (occ >>> 16) & OCC_FIELD,
-                    (occ >>> 32) & OCC_FIELD, lock));
+            event(String.format(
+                    Locale.ROOT,
+                    "exclusion: %s %s with readers=%d upgradable=%d writers=%d inside; %s",
+                    thread.getName(),
+                    what,
+                    occ & OCC_FIELD,
+                    (occ >>> 16) & OCC_FIELD,
+                    (occ >>> 32) & OCC_FIELD,
+                    lock));
         }
 
         private void checkWord() {

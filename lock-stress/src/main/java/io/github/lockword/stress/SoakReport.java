@@ -29,23 +29,41 @@ import java.util.List;
  * @param finalWord        the lock's word after every worker stopped (or gave up)
  * @param notes            the first few events worth reading, in the order they were reported
  */
-public record SoakReport(double seconds, long operations, long acquisitions, long timeouts, long interrupts,
-                         long maxWaitNanos, long corruptedWords, long exclusionErrors, long earlyTimeouts,
-                         long lostWakeups, long unexpected, long stuckThreads, int unfinishedThreads, long finalWord,
-                         List<String> notes) {
+public record SoakReport(
+        double seconds,
+        long operations,
+        long acquisitions,
+        long timeouts,
+        long interrupts,
+        long maxWaitNanos,
+        long corruptedWords,
+        long exclusionErrors,
+        long earlyTimeouts,
+        long lostWakeups,
+        long unexpected,
+        long stuckThreads,
+        int unfinishedThreads,
+        long finalWord,
+        List<String> notes) {
 
     /** The verdict: nothing wrong was seen and the lock ended unlocked. */
     public boolean passed() {
-        return corruptedWords == 0 && exclusionErrors == 0 && earlyTimeouts == 0 && lostWakeups == 0
+        return corruptedWords == 0
+                && exclusionErrors == 0
+                && earlyTimeouts == 0
+                && lostWakeups == 0
                 && unexpected == 0
-                && stuckThreads == 0 && unfinishedThreads == 0 && finalWord == 0L;
+                && stuckThreads == 0
+                && unfinishedThreads == 0
+                && finalWord == 0L;
     }
 
     /** A multi-line human-readable summary. */
     public String summary() {
         StringBuilder b = new StringBuilder();
         b.append(String.format("duration          %.1f s%n", seconds));
-        b.append(String.format("operations        %,d (%,.0f ops/s)%n", operations, operations / Math.max(seconds, 1e-9)));
+        b.append(String.format(
+                "operations        %,d (%,.0f ops/s)%n", operations, operations / Math.max(seconds, 1e-9)));
         b.append(String.format("acquisitions      %,d%n", acquisitions));
         b.append(String.format("timeouts          %,d%n", timeouts));
         b.append(String.format("interrupts        %,d%n", interrupts));

@@ -4,7 +4,6 @@ package io.github.lockword.stress;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.lockword.RwLock;
 import io.github.lockword.faults.Fault;
 import io.github.lockword.faults.FaultyLocks;
 import org.jetbrains.lincheck.LincheckAssertionError;
@@ -20,29 +19,35 @@ class Issue465LincheckTest {
     /** The writer's give-back of parking_lot 0.12.3; timed parks expire at once, as for FixedTimeouts. */
     public static class Issue465 extends LockedCounter {
         public Issue465() {
-            super(FaultyLocks.builder().faults(Fault.ISSUE_465)
-                    .chaos(RwLockLincheckTest.expireEveryTimedPark()).build());
+            super(FaultyLocks.builder()
+                    .faults(Fault.ISSUE_465)
+                    .chaos(RwLockLincheckTest.expireEveryTimedPark())
+                    .build());
         }
     }
 
     /** The upgrader's give-back of parking_lot 0.12.3; timed parks expire at once. */
     public static class Issue465Upgrade extends LockedCounter {
         public Issue465Upgrade() {
-            super(FaultyLocks.builder().faults(Fault.ISSUE_465_UPGRADE)
-                    .chaos(RwLockLincheckTest.expireEveryTimedPark()).build());
+            super(FaultyLocks.builder()
+                    .faults(Fault.ISSUE_465_UPGRADE)
+                    .chaos(RwLockLincheckTest.expireEveryTimedPark())
+                    .build());
         }
     }
 
     @Test
     void modelCheckingFindsIssue465() {
-        LincheckAssertionError failure = assertThrows(LincheckAssertionError.class,
+        LincheckAssertionError failure = assertThrows(
+                LincheckAssertionError.class,
                 () -> RwLockLincheckTest.raceModelChecking().check(Issue465.class));
         report("ISSUE_465", failure);
     }
 
     @Test
     void modelCheckingFindsIssue465Upgrade() {
-        LincheckAssertionError failure = assertThrows(LincheckAssertionError.class,
+        LincheckAssertionError failure = assertThrows(
+                LincheckAssertionError.class,
                 () -> RwLockLincheckTest.raceModelChecking().check(Issue465Upgrade.class));
         report("ISSUE_465_UPGRADE", failure);
     }
@@ -51,7 +56,8 @@ class Issue465LincheckTest {
         String message = String.valueOf(failure.getMessage());
         System.out.println("Lincheck found the " + fault + " fault, as it must:");
         System.out.println(message);
-        assertTrue(message.contains("interleaving leads to the error"),
+        assertTrue(
+                message.contains("interleaving leads to the error"),
                 "the failure should show the interleaving:\n" + message);
     }
 }

@@ -84,11 +84,13 @@ class RwLockLincheckTest {
      */
     public static class FixedChaos extends LockedCounter {
         public FixedChaos() {
-            super(FaultyLocks.builder().chaos(Chaos.builder()
-                    .spuriousWakeups(0.2, 11)
-                    .earlyTimeouts(0.2, 12)
-                    .lateUnparks(0.2, 13, Duration.ofNanos(10_000))
-                    .build()).build());
+            super(FaultyLocks.builder()
+                    .chaos(Chaos.builder()
+                            .spuriousWakeups(0.2, 11)
+                            .earlyTimeouts(0.2, 12)
+                            .lateUnparks(0.2, 13, Duration.ofNanos(10_000))
+                            .build())
+                    .build());
         }
     }
 

@@ -121,25 +121,33 @@ class SoakTest {
     void corruptedLockFailsTheSoak() throws InterruptedException {
         RwLock lock;
         try (Schedule schedule = new Schedule(Duration.ofSeconds(10))) {
-            lock = FaultyLocks.builder().faults(Fault.ISSUE_465).schedule(schedule).build();
+            lock = FaultyLocks.builder()
+                    .faults(Fault.ISSUE_465)
+                    .schedule(schedule)
+                    .build();
             Schedule.Gate h1 = schedule.hold(PausePoint.WRITER_TIMED_OUT_BEFORE_RESTORE);
             lock.lockRead();
             RwLock l = lock;
-            Thread writer = new Thread(() -> {
-                try {
-                    l.tryLockWrite(30, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "schedule-A-writer");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            l.tryLockWrite(30, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "schedule-A-writer");
             writer.start();
             assertTrue(h1.awaitArrival(Duration.ofSeconds(10)) != null, "the writer never timed out");
             lock.unlockRead();
             h1.release();
             writer.join(10_000);
         }
-        assertEquals(0xFFFFFFFFFFFFFFFEL, lock.stateWord(),
-                () -> "precondition: schedule A corrupts the faulty lock, but the word is " + LockState.hex(lock.stateWord()));
+        assertEquals(
+                0xFFFFFFFFFFFFFFFEL,
+                lock.stateWord(),
+                () -> "precondition: schedule A corrupts the faulty lock, but the word is "
+                        + LockState.hex(lock.stateWord()));
 
         Soak.Options o = shortRun(Duration.ofMillis(500));
         o.threads = 2;

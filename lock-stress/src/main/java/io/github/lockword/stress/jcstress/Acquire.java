@@ -26,8 +26,7 @@ final class Acquire {
      */
     static final long PATIENT_NANOS = Long.getLong("lockword.jcstress.patientNanos", TimeUnit.SECONDS.toNanos(5));
 
-    private Acquire() {
-    }
+    private Acquire() {}
 
     static int tryWrite(RwLock lock, long nanos) {
         try {

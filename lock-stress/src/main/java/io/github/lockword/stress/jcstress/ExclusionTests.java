@@ -41,13 +41,15 @@ import org.openjdk.jcstress.infra.results.II_Result;
  */
 public final class ExclusionTests {
 
-    private ExclusionTests() {
-    }
+    private ExclusionTests() {}
 
     /** Two writers. */
     @JCStressTest
     @State
-    @Outcome(id = {"0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "The writers ran one after the other.")
+    @Outcome(
+            id = {"0, 1", "1, 0"},
+            expect = ACCEPTABLE,
+            desc = "The writers ran one after the other.")
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: both writers held the write lock at once.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible counter value.")
     public static class WriterWriter {
@@ -79,7 +81,10 @@ public final class ExclusionTests {
     @State
     @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The reader ran before the writer.")
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "The reader ran after the writer and saw both stores.")
-    @Outcome(id = {"1, 0", "0, 1"}, expect = FORBIDDEN, desc = "Torn read: reader and writer overlapped.")
+    @Outcome(
+            id = {"1, 0", "0, 1"},
+            expect = FORBIDDEN,
+            desc = "Torn read: reader and writer overlapped.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")
     public static class WriterReader {
         private final RwLock lock = Locks.anyKind(false);
@@ -106,8 +111,14 @@ public final class ExclusionTests {
     /** An upgradable reader that increments (it excludes writers) against a writer that increments. */
     @JCStressTest
     @State
-    @Outcome(id = {"0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "Upgradable holder and writer ran one after the other.")
-    @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: a writer entered while an upgradable reader held the lock.")
+    @Outcome(
+            id = {"0, 1", "1, 0"},
+            expect = ACCEPTABLE,
+            desc = "Upgradable holder and writer ran one after the other.")
+    @Outcome(
+            id = "0, 0",
+            expect = FORBIDDEN,
+            desc = "Lost update: a writer entered while an upgradable reader held the lock.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible counter value.")
     public static class UpgradableWriter {
         private final RwLock lock = Locks.anyKind(false);
@@ -133,7 +144,10 @@ public final class ExclusionTests {
     /** Two upgradable readers, each incrementing: at most one upgradable holder at a time. */
     @JCStressTest
     @State
-    @Outcome(id = {"0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "The upgradable readers ran one after the other.")
+    @Outcome(
+            id = {"0, 1", "1, 0"},
+            expect = ACCEPTABLE,
+            desc = "The upgradable readers ran one after the other.")
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: two upgradable readers held the lock at once.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible counter value.")
     public static class UpgradableUpgradable {
@@ -225,8 +239,11 @@ public final class ExclusionTests {
     @JCStressTest
     @State
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Both readers were inside at once: read locks are shared.")
-    @Outcome(id = {"0, 1", "1, 0", "0, 0"}, expect = FORBIDDEN,
-            desc = "A reader held the lock for the whole overlap wait (10 s) and the other could not come in: the lock excluded a reader.")
+    @Outcome(
+            id = {"0, 1", "1, 0", "0, 0"},
+            expect = FORBIDDEN,
+            desc =
+                    "A reader held the lock for the whole overlap wait (10 s) and the other could not come in: the lock excluded a reader.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")
     public static class ReaderReader {
         private final RwLock lock = Locks.anyKind(false);
@@ -254,8 +271,11 @@ public final class ExclusionTests {
     @JCStressTest
     @State
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Upgradable and plain reader were inside at once.")
-    @Outcome(id = {"0, 1", "1, 0", "0, 0"}, expect = FORBIDDEN,
-            desc = "One held the lock for the whole overlap wait (10 s) and the other could not come in: the lock excluded a reader from an upgradable holder.")
+    @Outcome(
+            id = {"0, 1", "1, 0", "0, 0"},
+            expect = FORBIDDEN,
+            desc =
+                    "One held the lock for the whole overlap wait (10 s) and the other could not come in: the lock excluded a reader from an upgradable holder.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")
     public static class UpgradableReader {
         private final RwLock lock = Locks.anyKind(false);

@@ -28,14 +28,16 @@ import org.openjdk.jcstress.infra.results.IIJ_Result;
  */
 public final class HandoffTests {
 
-    private HandoffTests() {
-    }
+    private HandoffTests() {}
 
     /** A fair lock: a writer's unlock hands off to a parked reader. */
     @JCStressTest
     @State
     @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "The reader went first.")
-    @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "The reader went second (by handoff or by barging) and saw both stores.")
+    @Outcome(
+            id = "1, 1, 0",
+            expect = ACCEPTABLE,
+            desc = "The reader went second (by handoff or by barging) and saw both stores.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair after a fair unlock, or a leftover word.")
     public static class FairWriterToReader {
         private final RwLock lock = Locks.anyKind(true);
@@ -106,7 +108,10 @@ public final class HandoffTests {
     @State
     @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "The timed reader went first.")
     @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "The timed reader went second and saw both stores.")
-    @Outcome(id = "-1, -1, 0", expect = FORBIDDEN, desc = "Lost wake-up: the timed reader gave up after 5 s; the writer releases within microseconds.")
+    @Outcome(
+            id = "-1, -1, 0",
+            expect = FORBIDDEN,
+            desc = "Lost wake-up: the timed reader gave up after 5 s; the writer releases within microseconds.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair after unlockWriteFair, a leftover word, or an interrupt.")
     public static class UnlockWriteFairToTimedReader {
         private final RwLock lock = Locks.anyKind(false);

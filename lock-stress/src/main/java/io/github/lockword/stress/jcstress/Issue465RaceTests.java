@@ -28,17 +28,24 @@ import org.openjdk.jcstress.infra.results.IJ_Result;
  */
 public final class Issue465RaceTests {
 
-    private Issue465RaceTests() {
-    }
+    private Issue465RaceTests() {}
 
     /** Fault.ISSUE_465: tryLockWrite(near zero) against the last reader's unlockRead. */
     @JCStressTest
     @State
-    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The reader left in time; the writer got the lock and released it.")
+    @Outcome(
+            id = "1, 0",
+            expect = ACCEPTABLE,
+            desc = "The reader left in time; the writer got the lock and released it.")
     @Outcome(id = "-1, 0", expect = ACCEPTABLE, desc = "The writer timed out and the race was missed: no corruption.")
-    @Outcome(id = "-1, -2", expect = ACCEPTABLE_INTERESTING,
-            desc = "Issue 465 reproduced: the reader's unpark cleared WRITER_PARKED, then the writer's restore added -(W|WP) and borrowed through the word: 0xFFFFFFFFFFFFFFFE.")
-    @Outcome(id = "-1, -1", expect = ACCEPTABLE_INTERESTING,
+    @Outcome(
+            id = "-1, -2",
+            expect = ACCEPTABLE_INTERESTING,
+            desc =
+                    "Issue 465 reproduced: the reader's unpark cleared WRITER_PARKED, then the writer's restore added -(W|WP) and borrowed through the word: 0xFFFFFFFFFFFFFFFE.")
+    @Outcome(
+            id = "-1, -1",
+            expect = ACCEPTABLE_INTERESTING,
             desc = "Issue 465 reproduced with PARKED also set: 0xFFFFFFFFFFFFFFFF.")
     @Outcome(expect = FORBIDDEN, desc = "Some other leftover word: not the known bug.")
     public static class WriterVsReaderRelease extends Races.Race {
@@ -66,13 +73,24 @@ public final class Issue465RaceTests {
     /** Fault.ISSUE_465_UPGRADE: tryUpgrade(near zero) against the other reader's unlockRead. */
     @JCStressTest
     @State
-    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The other reader left in time; the upgrade succeeded and was released.")
+    @Outcome(
+            id = "1, 0",
+            expect = ACCEPTABLE,
+            desc = "The other reader left in time; the upgrade succeeded and was released.")
     @Outcome(id = "-1, 0", expect = ACCEPTABLE, desc = "The upgrade timed out and the race was missed: no corruption.")
-    @Outcome(id = "-1, -2", expect = ACCEPTABLE_INTERESTING,
-            desc = "Issue 465 (upgrade) reproduced: the timed-out upgrade left 0x12 (UPGRADABLE lost) and the holder's unlockUpgradable drove it to 0xFFFFFFFFFFFFFFFE.")
-    @Outcome(id = "-11, 18", expect = ACCEPTABLE_INTERESTING,
-            desc = "Issue 465 (upgrade) reproduced: the timed-out upgrade left 0x12 (UPGRADABLE lost); the holder's unlockUpgradable was refused.")
-    @Outcome(id = "-1, -1", expect = ACCEPTABLE_INTERESTING,
+    @Outcome(
+            id = "-1, -2",
+            expect = ACCEPTABLE_INTERESTING,
+            desc =
+                    "Issue 465 (upgrade) reproduced: the timed-out upgrade left 0x12 (UPGRADABLE lost) and the holder's unlockUpgradable drove it to 0xFFFFFFFFFFFFFFFE.")
+    @Outcome(
+            id = "-11, 18",
+            expect = ACCEPTABLE_INTERESTING,
+            desc =
+                    "Issue 465 (upgrade) reproduced: the timed-out upgrade left 0x12 (UPGRADABLE lost); the holder's unlockUpgradable was refused.")
+    @Outcome(
+            id = "-1, -1",
+            expect = ACCEPTABLE_INTERESTING,
             desc = "Issue 465 (upgrade) reproduced with PARKED also set: 0xFFFFFFFFFFFFFFFF.")
     @Outcome(expect = FORBIDDEN, desc = "Some other leftover word: not the known bug.")
     public static class UpgraderVsReaderRelease extends Races.Race {

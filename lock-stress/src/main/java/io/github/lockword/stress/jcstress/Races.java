@@ -40,10 +40,12 @@ final class Races {
     static final long DEFAULT_WAITER_SPREAD_NANOS = 400;
 
     /** Upper bound of the reader's random delay before its release, in nanoseconds. */
-    static final long READER_SPREAD_NANOS = Long.getLong("lockword.races.readerSpreadNanos", DEFAULT_READER_SPREAD_NANOS);
+    static final long READER_SPREAD_NANOS =
+            Long.getLong("lockword.races.readerSpreadNanos", DEFAULT_READER_SPREAD_NANOS);
 
     /** Upper bound of the waiter's random delay before its timed attempt, in nanoseconds. */
-    static final long WAITER_SPREAD_NANOS = Long.getLong("lockword.races.waiterSpreadNanos", DEFAULT_WAITER_SPREAD_NANOS);
+    static final long WAITER_SPREAD_NANOS =
+            Long.getLong("lockword.races.waiterSpreadNanos", DEFAULT_WAITER_SPREAD_NANOS);
 
     /** Near-zero timeouts, picked at random per trial (1 ns twice as often). */
     static final long[] TIMEOUTS_NANOS = {1, 1, 100, 1_000, 20_000};
@@ -54,8 +56,7 @@ final class Races {
     /** Status when the holder's final unlock threw (the faulty lock can lose the U bit). */
     static final int UNLOCK_THREW = -10;
 
-    private Races() {
-    }
+    private Races() {}
 
     /** A race's state: the lock, and the other reader's "I have left" mark. */
     abstract static class Race {

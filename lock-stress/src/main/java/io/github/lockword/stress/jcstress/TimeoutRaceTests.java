@@ -27,17 +27,30 @@ import org.openjdk.jcstress.infra.results.IJ_Result;
  */
 public final class TimeoutRaceTests {
 
-    private TimeoutRaceTests() {
-    }
+    private TimeoutRaceTests() {}
 
     /** A writer's tryLockWrite(near zero) against the last reader's unlockRead. */
     @JCStressTest
     @State
-    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The reader left in time; the writer got the lock (the reader's share gone, its stores visible) and released it.")
-    @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "Exclusion broken: the timed writer got the lock while the reader's share was still counted or its release not yet visible.")
+    @Outcome(
+            id = "1, 0",
+            expect = ACCEPTABLE,
+            desc =
+                    "The reader left in time; the writer got the lock (the reader's share gone, its stores visible) and released it.")
+    @Outcome(
+            id = "2, .*",
+            expect = FORBIDDEN,
+            desc =
+                    "Exclusion broken: the timed writer got the lock while the reader's share was still counted or its release not yet visible.")
     @Outcome(id = "-1, 0", expect = ACCEPTABLE, desc = "The writer timed out and gave back exactly what it had added.")
-    @Outcome(id = "-1, -2", expect = FORBIDDEN, desc = "Issue 465: the timed-out writer's restore borrowed through the word (0xFFFFFFFFFFFFFFFE).")
-    @Outcome(expect = FORBIDDEN, desc = "A bit or reader share leaked: the word is not 0 after everybody left, or the writer was interrupted.")
+    @Outcome(
+            id = "-1, -2",
+            expect = FORBIDDEN,
+            desc = "Issue 465: the timed-out writer's restore borrowed through the word (0xFFFFFFFFFFFFFFFE).")
+    @Outcome(
+            expect = FORBIDDEN,
+            desc =
+                    "A bit or reader share leaked: the word is not 0 after everybody left, or the writer was interrupted.")
     public static class WriterVsReaderRelease extends Races.Race {
         public WriterVsReaderRelease() {
             super(Locks.anyUncheckedKind(false));
@@ -63,11 +76,28 @@ public final class TimeoutRaceTests {
     /** An upgrader's tryUpgrade(near zero) against the other reader's unlockRead. */
     @JCStressTest
     @State
-    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The other reader left in time; the upgrade succeeded (the reader's share gone, its stores visible) and was released.")
-    @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "Exclusion broken: the upgrade succeeded while the other reader's share was still counted or its release not yet visible.")
-    @Outcome(id = "-1, 0", expect = ACCEPTABLE, desc = "The upgrade timed out, restored UPGRADABLE, and the holder released it.")
-    @Outcome(id = {"-11, 18", "-1, -2"}, expect = FORBIDDEN, desc = "Issue 465 (upgrade variant): the timed-out upgrade lost UPGRADABLE (0x12), then unlock corrupted it.")
-    @Outcome(expect = FORBIDDEN, desc = "A bit or reader share leaked: the word is not 0 after everybody left, or the unlock threw.")
+    @Outcome(
+            id = "1, 0",
+            expect = ACCEPTABLE,
+            desc =
+                    "The other reader left in time; the upgrade succeeded (the reader's share gone, its stores visible) and was released.")
+    @Outcome(
+            id = "2, .*",
+            expect = FORBIDDEN,
+            desc =
+                    "Exclusion broken: the upgrade succeeded while the other reader's share was still counted or its release not yet visible.")
+    @Outcome(
+            id = "-1, 0",
+            expect = ACCEPTABLE,
+            desc = "The upgrade timed out, restored UPGRADABLE, and the holder released it.")
+    @Outcome(
+            id = {"-11, 18", "-1, -2"},
+            expect = FORBIDDEN,
+            desc =
+                    "Issue 465 (upgrade variant): the timed-out upgrade lost UPGRADABLE (0x12), then unlock corrupted it.")
+    @Outcome(
+            expect = FORBIDDEN,
+            desc = "A bit or reader share leaked: the word is not 0 after everybody left, or the unlock threw.")
     public static class UpgraderVsReaderRelease extends Races.Race {
         public UpgraderVsReaderRelease() {
             super(Locks.anyUncheckedKind(false));

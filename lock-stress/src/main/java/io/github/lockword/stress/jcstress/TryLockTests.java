@@ -22,8 +22,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  */
 public final class TryLockTests {
 
-    private TryLockTests() {
-    }
+    private TryLockTests() {}
 
     /**
      * Two tryLockWrite: the strong CAS 0 -> WRITER cannot fail for both. Slots are the counter value
@@ -31,8 +30,14 @@ public final class TryLockTests {
      */
     @JCStressTest
     @State
-    @Outcome(id = {"0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "Both succeeded, one after the other.")
-    @Outcome(id = {"0, -1", "-1, 0"}, expect = ACCEPTABLE, desc = "One succeeded; the other failed while it held the lock.")
+    @Outcome(
+            id = {"0, 1", "1, 0"},
+            expect = ACCEPTABLE,
+            desc = "Both succeeded, one after the other.")
+    @Outcome(
+            id = {"0, -1", "-1, 0"},
+            expect = ACCEPTABLE,
+            desc = "One succeeded; the other failed while it held the lock.")
     @Outcome(id = "-1, -1", expect = FORBIDDEN, desc = "Both failed: a spurious failure (the CAS must be strong).")
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: both held the write lock at once.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")
@@ -159,8 +164,14 @@ public final class TryLockTests {
     /** Two tryLockUpgradable: at least one succeeds and two successes do not overlap. */
     @JCStressTest
     @State
-    @Outcome(id = {"0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "Both succeeded, one after the other.")
-    @Outcome(id = {"0, -1", "-1, 0"}, expect = ACCEPTABLE, desc = "One succeeded; the other failed while it held the lock.")
+    @Outcome(
+            id = {"0, 1", "1, 0"},
+            expect = ACCEPTABLE,
+            desc = "Both succeeded, one after the other.")
+    @Outcome(
+            id = {"0, -1", "-1, 0"},
+            expect = ACCEPTABLE,
+            desc = "One succeeded; the other failed while it held the lock.")
     @Outcome(id = "-1, -1", expect = FORBIDDEN, desc = "Both failed: a spurious failure.")
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Lost update: two upgradable holders at once.")
     @Outcome(expect = FORBIDDEN, desc = "Impossible values.")

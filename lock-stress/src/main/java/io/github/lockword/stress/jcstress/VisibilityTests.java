@@ -38,8 +38,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  */
 public final class VisibilityTests {
 
-    private VisibilityTests() {
-    }
+    private VisibilityTests() {}
 
     /** lockWrite, then lockRead. */
     @JCStressTest
@@ -110,8 +109,11 @@ public final class VisibilityTests {
     @State
     @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "The reader went first.")
     @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The reader went second and saw both stores.")
-    @Outcome(id = {"-1, 0, 0", "-?1, -1, -1"}, expect = FORBIDDEN,
-            desc = "Lost wake-up: a timed acquisition gave up after 5 s against a holder that releases within microseconds.")
+    @Outcome(
+            id = {"-1, 0, 0", "-?1, -1, -1"},
+            expect = FORBIDDEN,
+            desc =
+                    "Lost wake-up: a timed acquisition gave up after 5 s against a holder that releases within microseconds.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair, or an acquisition was interrupted (nobody interrupts).")
     public static class Timed {
         private final RwLock lock = Locks.anyKind(false);
@@ -238,7 +240,11 @@ public final class VisibilityTests {
     @State
     @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "The timed writer went first.")
     @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The timed writer went second and saw both stores.")
-    @Outcome(id = "-1, -1, -1", expect = FORBIDDEN, desc = "Lost wake-up: the timed writer gave up after 5 s; the writer before it releases within microseconds.")
+    @Outcome(
+            id = "-1, -1, -1",
+            expect = FORBIDDEN,
+            desc =
+                    "Lost wake-up: the timed writer gave up after 5 s; the writer before it releases within microseconds.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair seen by a timed writer, or it was interrupted.")
     public static class WriterToTimedWriter {
         private final RwLock lock = Locks.anyKind(false);
@@ -305,7 +311,10 @@ public final class VisibilityTests {
     @State
     @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "The upgradable reader went first.")
     @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The upgradable reader went second and saw both stores.")
-    @Outcome(id = "-1, -1, -1", expect = FORBIDDEN, desc = "Lost wake-up: the timed upgradable gave up after 5 s; the writer releases within microseconds.")
+    @Outcome(
+            id = "-1, -1, -1",
+            expect = FORBIDDEN,
+            desc = "Lost wake-up: the timed upgradable gave up after 5 s; the writer releases within microseconds.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair seen by an upgradable reader, or it was interrupted.")
     public static class WriterToUpgradable {
         private final RwLock lock = Locks.anyKind(false);
@@ -379,8 +388,14 @@ public final class VisibilityTests {
     @JCStressTest
     @State
     @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "The reader went first (or alongside the upgradable holder).")
-    @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The reader went after the upgraded writer and saw both stores.")
-    @Outcome(id = "-1, 0, 0", expect = FORBIDDEN, desc = "Lost wake-up: the upgrade gave up after 5 s; the reader releases within microseconds.")
+    @Outcome(
+            id = "1, 1, 1",
+            expect = ACCEPTABLE,
+            desc = "The reader went after the upgraded writer and saw both stores.")
+    @Outcome(
+            id = "-1, 0, 0",
+            expect = FORBIDDEN,
+            desc = "Lost wake-up: the upgrade gave up after 5 s; the reader releases within microseconds.")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair, or the upgrade was interrupted.")
     public static class TimedUpgrade {
         private final RwLock lock = Locks.anyKind(false);
@@ -416,7 +431,10 @@ public final class VisibilityTests {
     @JCStressTest
     @State
     @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "The reader went first.")
-    @Outcome(id = "2, 1, 1", expect = ACCEPTABLE, desc = "The reader went after the stores (possibly alongside the downgraded holder).")
+    @Outcome(
+            id = "2, 1, 1",
+            expect = ACCEPTABLE,
+            desc = "The reader went after the stores (possibly alongside the downgraded holder).")
     @Outcome(expect = FORBIDDEN, desc = "Torn or stale pair, or the downgraded holder lost its own stores.")
     public static class Downgrade {
         private final RwLock lock = Locks.anyKind(false);

@@ -44,7 +44,9 @@ class FaultyLockFrayTest {
         System.out.println("FRAY replay " + again);
         assertNotNull(again.bug, "the recorded schedule did not fail again");
         // The same failure, up to the lock's identity hash (a new lock object in the replay).
-        assertEquals(withoutIdentity(message), withoutIdentity(String.valueOf(again.bug.getMessage())),
+        assertEquals(
+                withoutIdentity(message),
+                withoutIdentity(String.valueOf(again.bug.getMessage())),
                 "the replay fails the same way");
     }
 

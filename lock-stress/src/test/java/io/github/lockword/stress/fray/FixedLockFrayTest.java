@@ -62,14 +62,16 @@ class FixedLockFrayTest {
     @MethodSource("cases")
     void noErrorUnderFray(String scenario, FrayLock lock) {
         String only = System.getProperty("fray.scenarios", "");
-        Assumptions.assumeTrue(only.isEmpty() || Arrays.asList(only.split(",")).contains(scenario),
-                "not in -Dfray.scenarios");
+        Assumptions.assumeTrue(
+                only.isEmpty() || Arrays.asList(only.split(",")).contains(scenario), "not in -Dfray.scenarios");
         int iterations = FrayRunner.iterations(slow(scenario) ? DEFAULT_ITERATIONS_SLOW : DEFAULT_ITERATIONS);
         FrayRunner.Outcome o = FrayRunner.explore(scenario, lock, iterations);
         System.out.println("FRAY " + o);
         if (o.bug != null) {
-            fail("Fray found an error in " + o.name + " at iteration " + o.iterations
-                    + "; replay files in " + o.report + "/recording", o.bug);
+            fail(
+                    "Fray found an error in " + o.name + " at iteration " + o.iterations + "; replay files in "
+                            + o.report + "/recording",
+                    o.bug);
         }
         assertEquals(iterations, o.iterations, "iterations run (Fray's time limit hit?)");
     }

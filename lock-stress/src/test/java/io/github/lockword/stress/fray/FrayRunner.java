@@ -67,6 +67,7 @@ final class FrayRunner {
         final Throwable bug;
         /** Iterations run, including the failing one. */
         final int iterations;
+
         final long millis;
         final Path report;
         final long timelines;
@@ -82,14 +83,19 @@ final class FrayRunner {
 
         @Override
         public String toString() {
-            return String.format("%s: %s after %,d iteration(s) in %.1f s (%.0f/s), %,d timelines; report %s",
-                    name, bug == null ? "no error" : "ERROR " + bug, iterations, millis / 1000.0,
-                    iterations * 1000.0 / Math.max(1, millis), timelines, report);
+            return String.format(
+                    "%s: %s after %,d iteration(s) in %.1f s (%.0f/s), %,d timelines; report %s",
+                    name,
+                    bug == null ? "no error" : "ERROR " + bug,
+                    iterations,
+                    millis / 1000.0,
+                    iterations * 1000.0 / Math.max(1, millis),
+                    timelines,
+                    report);
         }
     }
 
-    private FrayRunner() {
-    }
+    private FrayRunner() {}
 
     /** Iterations per test for the fixed locks: {@code -Dfray.iterations} (default {@code dflt}). */
     static int iterations(int dflt) {
@@ -107,8 +113,8 @@ final class FrayRunner {
      */
     static Outcome explore(String scenario, FrayLock lock, int iterations) {
         Random seeds = new Random(seed() ^ scenario.hashCode() ^ ((long) lock.ordinal() << 32));
-        RandomnessProvider provider = () -> new ControlledRandom(new ArrayList<>(), new ArrayList<>(),
-                new Random(seeds.nextLong()));
+        RandomnessProvider provider =
+                () -> new ControlledRandom(new ArrayList<>(), new ArrayList<>(), new Random(seeds.nextLong()));
         Scheduler scheduler = newScheduler(System.getProperty("fray.scheduler", "pos"), provider.getRandomness());
         return run(scenario, lock, iterations, scheduler, provider, false, reportDir(scenario, lock));
     }
@@ -128,20 +134,32 @@ final class FrayRunner {
 
     /** Runs the schedule Fray saved in {@code recording} (a report's {@code recording} directory) once. */
     static Outcome replay(String scenario, FrayLock lock, Path recording) throws IOException {
-        Randomness recorded = Json.Default.decodeFromString(Randomness.Companion.serializer(),
-                Files.readString(recording.resolve("random.json")));
+        Randomness recorded = Json.Default.decodeFromString(
+                Randomness.Companion.serializer(), Files.readString(recording.resolve("random.json")));
         Scheduler scheduler = new POSScheduler(recorded);
         RandomnessProvider provider = () -> recorded;
-        return run(scenario, lock, 1, scheduler, provider, true,
+        return run(
+                scenario,
+                lock,
+                1,
+                scheduler,
+                provider,
+                true,
                 recording.getParent().resolveSibling(recording.getParent().getFileName() + "-replay"));
     }
 
-    private static Outcome run(String scenario, FrayLock lock, int iterations, Scheduler scheduler,
-                               RandomnessProvider provider, boolean replay, Path report) {
-        List<String> classPath = new ArrayList<>(Arrays.asList(
-                System.getProperty("java.class.path").split(File.pathSeparator)));
-        MethodExecutor executor = new MethodExecutor(Scenarios.class.getName(), scenario, List.of(), classPath,
-                Map.of(FrayLock.PROPERTY, lock.name()));
+    private static Outcome run(
+            String scenario,
+            FrayLock lock,
+            int iterations,
+            Scheduler scheduler,
+            RandomnessProvider provider,
+            boolean replay,
+            Path report) {
+        List<String> classPath = new ArrayList<>(
+                Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+        MethodExecutor executor = new MethodExecutor(
+                Scenarios.class.getName(), scenario, List.of(), classPath, Map.of(FrayLock.PROPERTY, lock.name()));
         Configuration config = new Configuration(
                 new ExecutionInfo(executor, false, true, -1), // interleaveMemoryOps: see the class comment,
                 report,
@@ -149,21 +167,21 @@ final class FrayRunner {
                 RUN_TIMEOUT_S,
                 scheduler,
                 provider,
-                false,          // fullSchedule
-                false,          // exploreMode: stop at the first error
-                true,           // noExitWhenBugFound
+                false, // fullSchedule
+                false, // exploreMode: stop at the first error
+                true, // noExitWhenBugFound
                 replay,
-                false,          // noFray
-                false,          // dummyRun
+                false, // noFray
+                false, // dummyRun
                 NetworkDelegateType.NONE,
                 SystemTimeDelegateType.MOCK,
                 VIRTUAL_TIME_DELTA_NS,
-                false,          // ignoreTimedBlock: timed parks time out on the mocked clock
-                false,          // sleepAsYield
-                false,          // resetClassLoader: see the class comment
-                false,          // redirectStdout
-                false,          // abortThreadExecutionAfterMainExit
-                false,          // resolveRacingOperationStackTraceHash
+                false, // ignoreTimedBlock: timed parks time out on the mocked clock
+                false, // sleepAsYield
+                false, // resetClassLoader: see the class comment
+                false, // redirectStdout
+                false, // abortThreadExecutionAfterMainExit
+                false, // resolveRacingOperationStackTraceHash
                 TimelineCoverageType.RESOURCE_ORDERING);
         // The scenario reads the lock from this property in Fray's class loader (MethodExecutor
         // sets it in beforeExecution; set here too for clarity of the JVM's state in reports).
@@ -172,7 +190,9 @@ final class FrayRunner {
         Throwable bug = new TestRunner(config).run();
         long millis = (System.nanoTime() - t0) / 1_000_000;
         int done = bug == null ? config.getCurrentIteration() : config.getCurrentIteration() + 1;
-        long timelines = config.getTimelineCoverage() == null ? 0 : config.getTimelineCoverage().getCoverage();
+        long timelines = config.getTimelineCoverage() == null
+                ? 0
+                : config.getTimelineCoverage().getCoverage();
         return new Outcome(scenario + "[" + lock + "]", bug, done, millis, report, timelines);
     }
 

@@ -43,8 +43,7 @@ final class Scenarios {
      */
     static final int STUCK_POLLS = 2_000;
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     // =========================================================================== issue 465 races
 
@@ -232,8 +231,8 @@ final class Scenarios {
             lock.unlockWriteFair();
         }
         if (queued > 0 && !lock.isLocked()) {
-            throw new AssertionError("a fair unlockWrite with " + queued + " parked waiter(s) left "
-                    + lock + " free instead of handing it off; word " + LockState.explain(lock.stateWord()));
+            throw new AssertionError("a fair unlockWrite with " + queued + " parked waiter(s) left " + lock
+                    + " free instead of handing it off; word " + LockState.explain(lock.stateWord()));
         }
         release.countDown();
         finish(lock, writer, reader);
@@ -252,8 +251,8 @@ final class Scenarios {
         occ.exit(Occupancy.UPGRADABLE);
         lock.unlockUpgradableFair();
         if (queued2 > 0 && !lock.isWriteLocked()) {
-            throw new AssertionError("unlockUpgradableFair with a parked writer did not hand it "
-                    + lock + "; word " + LockState.explain(lock.stateWord()));
+            throw new AssertionError("unlockUpgradableFair with a parked writer did not hand it " + lock + "; word "
+                    + LockState.explain(lock.stateWord()));
         }
         release2.countDown();
         finish(lock, writer2);
@@ -480,8 +479,8 @@ final class Scenarios {
 
     static {
         try {
-            AWAIT_NANOS = MethodHandles.publicLookup().findVirtual(Condition.class, "awaitNanos",
-                    MethodType.methodType(long.class, long.class));
+            AWAIT_NANOS = MethodHandles.publicLookup()
+                    .findVirtual(Condition.class, "awaitNanos", MethodType.methodType(long.class, long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -493,15 +492,17 @@ final class Scenarios {
     }
 
     static Thread start(String name, Body body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new AssertionError(Thread.currentThread().getName() + ": unexpected " + e, e);
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        body.run();
+                    } catch (RuntimeException | Error e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new AssertionError(Thread.currentThread().getName() + ": unexpected " + e, e);
+                    }
+                },
+                name);
         t.start();
         return t;
     }
@@ -561,12 +562,12 @@ final class Scenarios {
                     + LockState.explain(word) + ", nobody else holds it" + where);
         }
         if (word != 0) {
-            throw new AssertionError("every thread is done but the word of " + lock + " is "
-                    + LockState.explain(word) + " (expected 0x0000000000000000)");
+            throw new AssertionError("every thread is done but the word of " + lock + " is " + LockState.explain(word)
+                    + " (expected 0x0000000000000000)");
         }
         if (!lock.tryLockWrite()) {
-            throw new AssertionError("the free lock " + lock + " refused tryLockWrite(); word "
-                    + LockState.explain(lock.stateWord()));
+            throw new AssertionError(
+                    "the free lock " + lock + " refused tryLockWrite(); word " + LockState.explain(lock.stateWord()));
         }
         lock.unlockWrite();
     }
@@ -605,8 +606,8 @@ final class Scenarios {
         void checkWord() {
             long word = lock.stateWord();
             if (!LockState.isValid(word)) {
-                throw new AssertionError(Thread.currentThread().getName() + ": corrupt word "
-                        + LockState.explain(word) + " of " + lock);
+                throw new AssertionError(
+                        Thread.currentThread().getName() + ": corrupt word " + LockState.explain(word) + " of " + lock);
             }
         }
 
