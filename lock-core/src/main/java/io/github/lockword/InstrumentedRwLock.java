@@ -465,10 +465,11 @@ final class InstrumentedRwLock extends RwLock {
         if (recursive && VisibleReaders.nestIfHeld(b, this, me)) {
             return true;
         }
-        if (!rbias || !VisibleReaders.tryClaim(b, this, me)) {
+        if (!rbias || !VisibleReaders.tryClaim(b, this)) {
             return false;
         }
         if (rbias) {
+            VisibleReaders.confirm(b, me);
             return true;
         }
         // A writer cleared the bias after our check: back out; it may already wait for this slot.
@@ -511,9 +512,21 @@ final class InstrumentedRwLock extends RwLock {
                 int b = VisibleReaders.slotNumber(i);
                 int spin = 0;
                 while (VisibleReaders.names(b, this)) {
-                    if (!wait) {
-                        outcome = TIMED_OUT;
-                        break;
+                    if (!wait || (timed && deadline - System.nanoTime() <= 0)) {
+                        // About to give up: first let a reader that has claimed the slot but not yet
+                        // re-checked the bias finish (it is inside, or backs out to the word, which
+                        // fails while WRITER is set): failing while it backs out would let a try on
+                        // each side fail, where the word lets at least one succeed.
+                        if (VisibleReaders.unconfirmed(b, this)) {
+                            Thread.onSpinWait();
+                            Thread.yield();
+                            continue;
+                        }
+                        if (VisibleReaders.names(b, this)) {
+                            outcome = TIMED_OUT;
+                            break;
+                        }
+                        continue;
                     }
                     if (interruptible && Thread.interrupted()) {
                         outcome = INTERRUPTED;
@@ -533,8 +546,7 @@ final class InstrumentedRwLock extends RwLock {
                     if (timed) {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
-                            outcome = TIMED_OUT;
-                            break;
+                            continue; // time is up: give up at the top of the loop
                         }
                         LockSupport.parkNanos(this, left);
                     } else {

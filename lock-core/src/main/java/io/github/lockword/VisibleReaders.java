@@ -21,9 +21,10 @@ import java.util.concurrent.locks.LockSupport;
  * default {@code new RwLock()} never loads this class.
  *
  * <p><b>A slot</b> is three elements at the start of its stride: the lock (set by a CAS from null,
- * scanned by writers), the owning thread (written only by the thread that won the CAS, so that
- * another thread whose hash picks the same slot for the same lock cannot mistake the slot for its
- * own), and the owner's nesting depth beyond the first share ({@code null} for none, else an
+ * scanned by writers), the owning thread (written only by the thread that won the CAS, once it has
+ * found the bias still on, so that another thread whose hash picks the same slot for the same lock
+ * cannot mistake the slot for its own, and so that a writer that must not wait can tell a reader
+ * that is inside from one that will back out), and the owner's nesting depth beyond the first share ({@code null} for none, else an
  * {@link Integer}; only the owner reads or writes it). A slot is released by clearing the owner,
  * then storing null into the lock element with a volatile write: that is the read release, and the
  * writer's volatile read of null is its acquire.
@@ -88,15 +89,26 @@ final class VisibleReaders {
     }
 
     /**
-     * Tries to publish ({@code me}, {@code lock}) in slot {@code b}: true if the slot was free and is
-     * now ours. The caller must re-check the bias afterwards and {@link #release} on failure.
+     * Tries to publish {@code lock} in slot {@code b}: true if the slot was free and is now claimed.
+     * The caller must re-check the bias afterwards, then {@link #confirm} the claim or
+     * {@link #release} it.
      */
-    static boolean tryClaim(int b, Object lock, Thread me) {
-        if (AA.getOpaque(TABLE, b) != null || !AA.compareAndSet(TABLE, b, (Object) null, lock)) {
-            return false;
-        }
-        AA.setOpaque(TABLE, b + OWNER, me);
-        return true;
+    static boolean tryClaim(int b, Object lock) {
+        return AA.getOpaque(TABLE, b) == null && AA.compareAndSet(TABLE, b, (Object) null, lock);
+    }
+
+    /**
+     * The claimer of slot {@code b} found the bias still on: it holds a read share, and names itself
+     * as the slot's owner. Until then a writer that must not wait (a try, or one whose time is up)
+     * cannot tell a reader that is inside from one about to back out, and waits for this step.
+     */
+    static void confirm(int b, Thread me) {
+        AA.setRelease(TABLE, b + OWNER, me);
+    }
+
+    /** Whether slot {@code b} is claimed for {@code lock} by a reader that has not yet confirmed or backed out. */
+    static boolean unconfirmed(int b, Object lock) {
+        return AA.getVolatile(TABLE, b) == lock && AA.getAcquire(TABLE, b + OWNER) == null;
     }
 
     /** {@link #exitIfHeld}: the thread holds no share on the slot; nothing changed. */
