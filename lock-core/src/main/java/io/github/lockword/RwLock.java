@@ -72,7 +72,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * count never wraps: at 2^60-1 readers a further read is refused with an
  * {@link IllegalStateException}. Read shares and the upgradable lock are not bound to a thread: by
  * default any thread may release them, and only a lock built in {@linkplain Builder#checked checked
- * mode} refuses a release by a thread that holds nothing.
+ * mode} refuses a release by a thread that holds nothing. On a {@linkplain Builder#readBiased
+ * read-biased} lock a read share taken on the thread's slot is bound to that thread.
  *
  * <h2 id="differences">Differences from ReentrantReadWriteLock</h2>
  * <ul>
