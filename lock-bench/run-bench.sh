@@ -114,7 +114,7 @@ case "$profile" in
     common=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
     steps=(
       "Uncontended|"
-      "Contended|-p contender=rwlock,rwlock-fair,rrwl,stamped-rw,stamped-opt,synchronized,floor -p work=0,100"
+      "Contended|-p contender=rwlock,rwlock-fair,rwlock-biased,rrwl,stamped-rw,stamped-opt,synchronized,floor -p work=0,100"
       "WriterLatency|"
       "WriterLatency|-tg 1,1"
       "TimedWrite|-p work=10000"

@@ -23,12 +23,13 @@ import math
 import sys
 
 BASELINE = "rrwl"
-ORDER = ["rwlock", "rwlock-fair", "rwlock-views", "rrwl", "rrwl-fair", "stamped-rw", "stamped",
+ORDER = ["rwlock", "rwlock-fair", "rwlock-views", "rwlock-biased", "rrwl", "rrwl-fair", "stamped-rw", "stamped",
          "stamped-opt", "reentrant", "synchronized", "floor", "floor-atomic", "chm", "nbhm"]
 LABELS = {
     "rwlock": "RwLock",
     "rwlock-fair": "RwLock(fair)",
     "rwlock-views": "RwLock via views",
+    "rwlock-biased": "RwLock(read-biased)",
     "rrwl": "ReentrantRWLock",
     "rrwl-fair": "ReentrantRWLock(fair)",
     "stamped-rw": "Stamped.asReadWriteLock",
@@ -42,7 +43,7 @@ LABELS = {
     "nbhm": "NonBlockingHashMap",
 }
 COLORS = {
-    "rwlock": "#d62728", "rwlock-fair": "#ff7f0e", "rwlock-views": "#e377c2",
+    "rwlock": "#d62728", "rwlock-fair": "#ff7f0e", "rwlock-views": "#e377c2", "rwlock-biased": "#8b0000",
     "rrwl": "#1f77b4", "rrwl-fair": "#aec7e8", "stamped-rw": "#2ca02c", "stamped": "#98df8a",
     "stamped-opt": "#bcbd22", "reentrant": "#9467bd", "synchronized": "#c5b0d5",
     "floor": "#7f7f7f", "floor-atomic": "#c7c7c7", "chm": "#17becf", "nbhm": "#8c564b",

@@ -2,9 +2,10 @@
 package io.github.lockword;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The lock {@link RwLock.Builder#build()} returns when hold tracking or checked mode is on. It runs
+ * The lock {@link RwLock.Builder#build()} returns when hold tracking, checked mode or read bias is on. It runs
  * exactly {@link RwLock}'s algorithm (every override calls {@code super}) and adds, around it:
  *
  * <ul>
@@ -17,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  *       holds plain reads, and an unlock of what the thread does not hold become
  *       {@link IllegalMonitorStateException}s naming the lock and the thread, thrown before the word
  *       is touched.</li>
+ *   <li><b>Read bias</b> ({@link RwLock.Builder#readBiased}): BRAVO (Dice and Kogan, USENIX ATC
+ *       2019) on top of the word. While the lock is read-biased a reader takes its share on a slot
+ *       of the global {@link VisibleReaders} table instead of the word; every path that obtains
+ *       exclusive ownership revokes the bias after it holds the word's write lock and waits for the
+ *       slots to drain; the bias comes back {@value #INHIBIT_FACTOR} times the last revocation's
+ *       cost later, so writers are not starved.</li>
  * </ul>
  * A default {@code new RwLock()} is never an instance of this class, so it pays for none of it.
  */
@@ -24,6 +31,39 @@ final class InstrumentedRwLock extends RwLock {
 
     /*
      * Implementation notes:
+     *
+     * Why the read bias lives here and not in a subclass of its own. This class already sees every
+     * public call exactly once (RwLock is sealed and its public methods never call each other's
+     * overridable forms), and the bias hooks sit at exactly those points: before a read goes to the
+     * word, before a read release goes to the word, and after an exclusive acquisition has the word.
+     * Hold tracking and checked mode must compose with the bias (a biased read is still a read hold
+     * for checked mode; the write hold begins only once the revocation is done), which a separate
+     * final subclass could only do by copying this class. A lock built without readBiased(true) pays
+     * one read of a final boolean per read operation; new RwLock() pays nothing.
+     *
+     * The bias, step by step (BRAVO):
+     *   read:    recursive read and own slot already holds this lock -> nest on it (never waits,
+     *            even behind a revoking writer, which waits for that slot anyway); else if rbias: CAS slot null -> this,
+     *            re-read rbias; still set -> done, the word untouched; else release the slot (and wake
+     *            a revoker) and fall back to the word. After a read on the word: if the bias is off,
+     *            the inhibit time has passed and no writer has claimed the word, set rbias again.
+     *   unlock:  own slot holds this lock -> give back a nested share or the slot; else the word.
+     *   write:   take the word's write lock as RwLock does, then if rbias (or revokePending): clear
+     *            rbias, publish the revoker, wait until no slot names this lock, set
+     *            inhibitUntil = now + INHIBIT_FACTOR * (revocation time). Upgrade likewise after
+     *            RwLock's upgrade. Upgradable acquisition excludes only writers: it does not revoke.
+     *   failure: a tryLockWrite() that finds slot readers, or a timed or interruptible one that runs
+     *            out of time or is interrupted while they drain, gives the write lock back through
+     *            RwLock.unlockWrite (a failed upgrade through RwLock.downgradeToUpgradable): the
+     *            existing release paths, never an inverse added to the word. rbias stays off and
+     *            revokePending tells the next writer that slot readers may remain.
+     * rbias can only become true in the hands of a word reader, and no word reader coexists with a
+     * writer that holds the word, so a writer that finds rbias false (and nothing pending) owns the
+     * lock outright. revokePending is read and written only by the word's write holder.
+     */
+
+    /*
+     * Hold tracking and checked mode:
      *
      * Who writes what. A Hold is created by the thread that acquired (after the word says it holds)
      * and is cleared by the thread that releases (before the word is released), so the lock's own
@@ -81,6 +121,36 @@ final class InstrumentedRwLock extends RwLock {
 
     private final transient boolean checked;
 
+    /** The bias comes back this many revocation times after a revocation (BRAVO's N). */
+    static final int INHIBIT_FACTOR = 9;
+
+    /** Busy rounds of a revoking writer per slot before it parks. */
+    private static final int REVOKE_SPINS = 100;
+
+    /** Built with readBiased(true). */
+    private final transient boolean biased;
+
+    /** This lock's hash salt for the {@link VisibleReaders} table. */
+    private final transient int salt;
+
+    /** BRAVO's RBias: readers may take their shares on slots. */
+    private transient volatile boolean rbias;
+
+    /** Readers may not set {@link #rbias} again before this {@code System.nanoTime()}. */
+    private transient volatile long inhibitUntil;
+
+    /** A revocation gave up with slot readers possibly left. Only the word's write holder uses it. */
+    private transient boolean revokePending;
+
+    /** The writer waiting for slot readers to drain, for their release to wake; or null. */
+    private transient volatile Thread revoker;
+
+    /**
+     * Revocations so far: written only by the word's write holder, so read it (tests) after a
+     * happens-before edge from the last writer, e.g. holding the lock or after joining the writer.
+     */
+    private transient long revocations;
+
     /** Checked mode: this lock's read holds per thread; null otherwise. */
     private final transient ThreadLocal<ReadHolds> readHolds;
 
@@ -93,6 +163,10 @@ final class InstrumentedRwLock extends RwLock {
         super(config);
         this.checked = config.checked;
         this.readHolds = config.checked ? new ThreadLocal<>() : null;
+        this.biased = config.readBiased;
+        this.salt = config.readBiased ? VisibleReaders.nextSalt() : 0;
+        this.rbias = config.readBiased;
+        this.inhibitUntil = System.nanoTime();
     }
 
     // =================================================================================== accessors
@@ -121,6 +195,55 @@ final class InstrumentedRwLock extends RwLock {
         return checked;
     }
 
+    /** Whether the lock was built read-biased. */
+    boolean isReadBiased() {
+        return biased;
+    }
+
+    /** Whether readers may take biased shares now. */
+    boolean biasNow() {
+        return rbias;
+    }
+
+    /** The {@code System.nanoTime()} before which readers do not turn the bias back on. */
+    long inhibitUntilNanos() {
+        return inhibitUntil;
+    }
+
+    /** The thread revoking the bias (waiting for biased readers to leave), or null. */
+    Thread revokingThread() {
+        return revoker;
+    }
+
+    /**
+     * Test hook: turns the bias off until {@code nanos} from now, so that reads go to the word (for
+     * tests of the word's own limits). Only while no biased reader holds the lock.
+     */
+    void inhibitBiasForTesting(long nanos) {
+        rbias = false;
+        inhibitUntil = System.nanoTime() + nanos;
+    }
+
+    @Override
+    public boolean hasQueuedThreads() {
+        return super.hasQueuedThreads() || (biased && revoker != null);
+    }
+
+    @Override
+    public int getQueueLength() {
+        return super.getQueueLength() + (biased && revoker != null ? 1 : 0);
+    }
+
+    /** How many revocations writers have run. */
+    long revocations() {
+        return revocations;
+    }
+
+    @Override
+    long biasedReadShares() {
+        return biased ? VisibleReaders.shares(this) : 0L;
+    }
+
     /** Checked mode: the current thread's plain read holds of this lock; 0 when not checked. */
     int readHoldCount() {
         if (!checked) {
@@ -139,10 +262,21 @@ final class InstrumentedRwLock extends RwLock {
                 readReentry("lockRead()");
                 return;
             }
-            super.lockRead();
+            readOnSlotOrWord();
             addRead();
+        } else if (biased) {
+            readOnSlotOrWord();
         } else {
             super.lockRead();
+        }
+    }
+
+    private void readOnSlotOrWord() {
+        if (!biased) {
+            super.lockRead();
+        } else if (!tryBiasedRead(false)) {
+            super.lockRead();
+            maybeRebias();
         }
     }
 
@@ -156,16 +290,32 @@ final class InstrumentedRwLock extends RwLock {
                 readReentry("lockReadInterruptibly()");
                 return;
             }
-            super.lockReadInterruptibly();
+            readInterruptiblyOnSlotOrWord();
             addRead();
+        } else if (biased) {
+            readInterruptiblyOnSlotOrWord();
         } else {
             super.lockReadInterruptibly();
         }
     }
 
+    private void readInterruptiblyOnSlotOrWord() throws InterruptedException {
+        if (!biased) {
+            super.lockReadInterruptibly();
+            return;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (!tryBiasedRead(false)) {
+            super.lockReadInterruptibly();
+            maybeRebias();
+        }
+    }
+
     @Override
     public boolean tryLockRead() {
-        boolean ok = super.tryLockRead();
+        boolean ok = tryReadOnSlotOrWord();
         if (ok && checked) {
             addRead();
         }
@@ -183,18 +333,55 @@ final class InstrumentedRwLock extends RwLock {
                 readReentry("tryLockRead(timeout)");
                 return true;
             }
-            boolean ok = super.tryLockRead(timeout, unit);
+            boolean ok = timedReadOnSlotOrWord(timeout, unit, false);
             if (ok) {
                 addRead();
             }
             return ok;
         }
-        return super.tryLockRead(timeout, unit);
+        return biased ? timedReadOnSlotOrWord(timeout, unit, false) : super.tryLockRead(timeout, unit);
+    }
+
+    private boolean tryReadOnSlotOrWord() {
+        if (!biased) {
+            return super.tryLockRead();
+        }
+        if (tryBiasedRead(false)) {
+            return true;
+        }
+        if (super.tryLockRead()) {
+            maybeRebias();
+            return true;
+        }
+        return false;
+    }
+
+    /** A timed read or recursive read: the entry checks of RwLock's, then a slot, then the word. */
+    private boolean timedReadOnSlotOrWord(long timeout, TimeUnit unit, boolean recursive) throws InterruptedException {
+        if (biased) {
+            long unused = unit.toNanos(timeout); // same NullPointerException as RwLock's
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (tryBiasedRead(recursive)) {
+                return true;
+            }
+        }
+        boolean ok = recursive ? super.tryLockReadRecursive(timeout, unit) : super.tryLockRead(timeout, unit);
+        if (ok && biased) {
+            maybeRebias();
+        }
+        return ok;
     }
 
     @Override
     public void lockReadRecursive() {
-        super.lockReadRecursive();
+        if (!biased) {
+            super.lockReadRecursive();
+        } else if (!tryBiasedRead(true)) {
+            super.lockReadRecursive();
+            maybeRebias();
+        }
         if (checked) {
             addRead();
         }
@@ -202,7 +389,7 @@ final class InstrumentedRwLock extends RwLock {
 
     @Override
     public boolean tryLockReadRecursive(long timeout, TimeUnit unit) throws InterruptedException {
-        boolean ok = super.tryLockReadRecursive(timeout, unit);
+        boolean ok = timedReadOnSlotOrWord(timeout, unit, true);
         if (ok && checked) {
             addRead();
         }
@@ -223,13 +410,177 @@ final class InstrumentedRwLock extends RwLock {
                                                 + "unlockUpgradable()"
                                         : ""));
             }
-            super.unlockRead();
+            releaseRead();
             if (--h.count == 0) {
                 readHolds.remove();
             }
+        } else if (biased) {
+            releaseRead();
         } else {
             super.unlockRead();
         }
+    }
+
+    /**
+     * A read release: this thread's slot if it holds a share there, else the word. A share taken on
+     * a slot is bound to the thread that took it; a word share is not (as in RwLock).
+     */
+    private void releaseRead() {
+        if (!biased) {
+            super.unlockRead();
+            return;
+        }
+        Thread me = Thread.currentThread();
+        int r = VisibleReaders.exitIfHeld(VisibleReaders.slot(me, salt), this, me);
+        if (r == VisibleReaders.RELEASED) {
+            if (!rbias) {
+                VisibleReaders.wake(revoker);
+            }
+            return;
+        }
+        if (r == VisibleReaders.UNNESTED) {
+            return;
+        }
+        try {
+            super.unlockRead();
+        } catch (IllegalMonitorStateException e) {
+            throw new IllegalMonitorStateException(e.getMessage() + " (read-biased lock: " + thread(me)
+                    + " holds no share on its read-bias slot either; a biased share can be released only by"
+                    + " the thread that took it)");
+        }
+    }
+
+    // =================================================================================== bias
+
+    /**
+     * BRAVO's reader fast path: a share on this thread's slot, without touching the word. False:
+     * take the share on the word instead. A recursive read by a thread that already holds this
+     * lock's slot nests on it, so it never waits, not even behind a revoking writer (which waits for
+     * that slot anyway); a plain read by that thread goes to the word and, like any plain read
+     * re-entry, waits behind a writer that has claimed the lock.
+     */
+    private boolean tryBiasedRead(boolean recursive) {
+        Thread me = Thread.currentThread();
+        int b = VisibleReaders.slot(me, salt);
+        if (recursive && VisibleReaders.nestIfHeld(b, this, me)) {
+            return true;
+        }
+        if (!rbias || !VisibleReaders.tryClaim(b, this)) {
+            return false;
+        }
+        if (rbias) {
+            VisibleReaders.confirm(b, me);
+            return true;
+        }
+        // A writer cleared the bias after our check: back out; it may already wait for this slot.
+        VisibleReaders.release(b);
+        VisibleReaders.wake(revoker);
+        return false;
+    }
+
+    /** After a read share on the word: turn the bias back on once the inhibit time has passed. */
+    private void maybeRebias() {
+        if (!rbias && System.nanoTime() - inhibitUntil >= 0 && (stateWord() & LockState.WRITER) == 0) {
+            rbias = true;
+        }
+    }
+
+    /**
+     * Called by the holder of the word's write lock (a writer, or an upgrader that now holds WRITER):
+     * revokes the bias and waits until no slot names this lock.
+     *
+     * @param wait false: fail at once if a slot reader remains (tryLockWrite(), tryUpgrade())
+     * @return ACQUIRED, TIMED_OUT (also for a non-waiting attempt that found readers) or INTERRUPTED;
+     *         on anything but ACQUIRED the caller gives the write lock back
+     */
+    private int revoke(LockMode mode, boolean wait, boolean timed, long deadline, boolean interruptible) {
+        if (!rbias && !revokePending) {
+            return ACQUIRED;
+        }
+        final long start = System.nanoTime();
+        final Thread me = Thread.currentThread();
+        // WRITER is claimed but not held until the biased readers are gone: no owner meanwhile, as
+        // while RwLock's writer waits in the WRITER queue.
+        setExclusiveOwnerThread(null);
+        rbias = false;
+        revoker = me;
+        int outcome = ACQUIRED;
+        boolean reinterrupt = false;
+        Diagnostics.Wait trace = null;
+        try {
+            for (int i = 0; i < VisibleReaders.SLOTS && outcome == ACQUIRED; i++) {
+                int b = VisibleReaders.slotNumber(i);
+                int spin = 0;
+                while (VisibleReaders.names(b, this)) {
+                    if (!wait || (timed && deadline - System.nanoTime() <= 0)) {
+                        // About to give up: first let a reader that has claimed the slot but not yet
+                        // re-checked the bias finish (it is inside, or backs out to the word, which
+                        // fails while WRITER is set): failing while it backs out would let a try on
+                        // each side fail, where the word lets at least one succeed.
+                        if (VisibleReaders.unconfirmed(b, this)) {
+                            Thread.onSpinWait();
+                            Thread.yield();
+                            continue;
+                        }
+                        if (VisibleReaders.names(b, this)) {
+                            outcome = TIMED_OUT;
+                            break;
+                        }
+                        continue;
+                    }
+                    if (interruptible && Thread.interrupted()) {
+                        outcome = INTERRUPTED;
+                        break;
+                    }
+                    if (spin < REVOKE_SPINS) {
+                        if (spin++ < REVOKE_SPINS / 2) {
+                            Thread.onSpinWait();
+                        } else {
+                            Thread.yield();
+                        }
+                        continue;
+                    }
+                    if (trace == null) {
+                        trace = Diagnostics.beginWait(this, mode, stateWord());
+                    }
+                    if (timed) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            continue; // time is up: give up at the top of the loop
+                        }
+                        LockSupport.parkNanos(this, left);
+                    } else {
+                        LockSupport.park(this);
+                    }
+                    if (!interruptible && Thread.interrupted()) {
+                        reinterrupt = true; // park returns at once while the flag is set
+                    }
+                }
+            }
+        } finally {
+            revoker = null;
+            setExclusiveOwnerThread(me); // also for a give-back through RwLock's release path
+            long now = System.nanoTime();
+            inhibitUntil = now + INHIBIT_FACTOR * (now - start);
+            revokePending = outcome != ACQUIRED;
+            revocations++;
+        }
+        Diagnostics.endWait(this, trace, outcome);
+        if (reinterrupt) {
+            me.interrupt();
+        }
+        return outcome;
+    }
+
+    /** The remaining nanoseconds of a timed exclusive call that started at {@code start}. */
+    private static int revokeTimed(InstrumentedRwLock l, LockMode mode, long nanos, long start) {
+        if (nanos <= 0) {
+            return l.revoke(mode, false, false, 0L, true);
+        }
+        if (nanos >= FOREVER_NANOS) {
+            return l.revoke(mode, true, false, 0L, true);
+        }
+        return l.revoke(mode, true, true, start + nanos, true);
     }
 
     /** Checked: whether the current thread already holds a read or the upgradable lock. */
@@ -243,7 +594,7 @@ final class InstrumentedRwLock extends RwLock {
      * writer has claimed the lock, and throw otherwise. tryLockRead() fails only when WRITER is set.
      */
     private void readReentry(String op) {
-        if (!super.tryLockRead()) {
+        if (!tryReadOnSlotOrWord()) {
             Thread me = Thread.currentThread();
             throw misuse(
                     op,
@@ -272,6 +623,9 @@ final class InstrumentedRwLock extends RwLock {
             checkMayWaitForWrite("lockWrite()");
         }
         super.lockWrite();
+        if (biased) {
+            revoke(LockMode.WRITE, true, false, 0L, false);
+        }
         beginWriteHold();
     }
 
@@ -281,12 +635,20 @@ final class InstrumentedRwLock extends RwLock {
             checkMayWaitForWrite("lockWriteInterruptibly()");
         }
         super.lockWriteInterruptibly();
+        if (biased && revoke(LockMode.WRITE, true, false, 0L, true) != ACQUIRED) {
+            super.unlockWrite();
+            throw new InterruptedException();
+        }
         beginWriteHold();
     }
 
     @Override
     public boolean tryLockWrite() {
         if (super.tryLockWrite()) {
+            if (biased && revoke(LockMode.WRITE, false, false, 0L, false) != ACQUIRED) {
+                super.unlockWrite();
+                return false;
+            }
             beginWriteHold();
             return true;
         }
@@ -298,7 +660,18 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             checkMayWaitForWrite("tryLockWrite(timeout)");
         }
+        final long start = biased ? System.nanoTime() : 0L;
         if (super.tryLockWrite(timeout, unit)) {
+            if (biased) {
+                int r = revokeTimed(this, LockMode.WRITE, unit.toNanos(timeout), start);
+                if (r != ACQUIRED) {
+                    super.unlockWrite(); // the existing release path: wakes whom WRITER held up
+                    if (r == INTERRUPTED) {
+                        throw new InterruptedException();
+                    }
+                    return false;
+                }
+            }
             beginWriteHold();
             return true;
         }
@@ -463,6 +836,9 @@ final class InstrumentedRwLock extends RwLock {
             checkMayUpgrade("upgrade()");
         }
         super.upgrade();
+        if (biased) {
+            revoke(LockMode.UPGRADE, true, false, 0L, false);
+        }
         upgraded();
     }
 
@@ -472,6 +848,10 @@ final class InstrumentedRwLock extends RwLock {
             requireUpgradableHolder("tryUpgrade()");
         }
         if (super.tryUpgrade()) {
+            if (biased && revoke(LockMode.UPGRADE, false, false, 0L, false) != ACQUIRED) {
+                super.downgradeToUpgradable(); // back to the upgradable lock the caller held
+                return false;
+            }
             upgraded();
             return true;
         }
@@ -483,7 +863,18 @@ final class InstrumentedRwLock extends RwLock {
         if (checked) {
             checkMayUpgrade("tryUpgrade(timeout)");
         }
+        final long start = biased ? System.nanoTime() : 0L;
         if (super.tryUpgrade(timeout, unit)) {
+            if (biased) {
+                int r = revokeTimed(this, LockMode.UPGRADE, unit.toNanos(timeout), start);
+                if (r != ACQUIRED) {
+                    super.downgradeToUpgradable(); // the caller keeps its upgradable read lock
+                    if (r == INTERRUPTED) {
+                        throw new InterruptedException();
+                    }
+                    return false;
+                }
+            }
             upgraded();
             return true;
         }

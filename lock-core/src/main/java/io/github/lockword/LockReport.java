@@ -121,6 +121,7 @@ public final class LockReport {
     private final String lockName;
     private final String lock;
     private final long word;
+    private final long biasedReaders;
     private final List<Finding> findings;
     private final List<Holder> holders;
     private final List<LastHolder> lastHolders;
@@ -131,6 +132,7 @@ public final class LockReport {
             String lockName,
             String lock,
             long word,
+            long biasedReaders,
             List<Finding> findings,
             List<Holder> holders,
             List<LastHolder> lastHolders,
@@ -138,6 +140,7 @@ public final class LockReport {
         this.time = time;
         this.lockName = lockName;
         this.lock = lock;
+        this.biasedReaders = biasedReaders;
         this.word = word;
         this.findings = List.copyOf(findings);
         this.holders = List.copyOf(holders);
@@ -190,7 +193,16 @@ public final class LockReport {
                     nowNanos - p.parkedAtNanos,
                     p.thread.getState()));
         }
-        return new LockReport(Instant.now(), lock.getName(), lock.toString(), word, findings, holders, last, waiters);
+        return new LockReport(
+                Instant.now(),
+                lock.getName(),
+                lock.toString(),
+                word,
+                lock.biasedReadShares(),
+                findings,
+                holders,
+                last,
+                waiters);
     }
 
     /** The mode a parked thread waits for, from its queue and park token. */
@@ -235,6 +247,14 @@ public final class LockReport {
     /** The lock word the report is about. */
     public long word() {
         return word;
+    }
+
+    /**
+     * The read shares a {@linkplain RwLock.Builder#readBiased read-biased} lock had on the global
+     * slot table (not in the word) when the report was made; 0 for every other lock.
+     */
+    public long biasedReaders() {
+        return biasedReaders;
     }
 
     /** The word decoded: hex, signal bits, reader count, and the broken invariants if any. */
@@ -320,6 +340,9 @@ public final class LockReport {
                             + (LockState.readers(word) > 0 && LockState.isValid(word)
                                     ? " (read holders are not tracked; the word counts " + LockState.readers(word) + ")"
                                     : ""));
+        }
+        if (biasedReaders > 0) {
+            line(sb, "biased", biasedReaders + " read share(s) on the read-bias slots, not in the word");
         }
         for (Holder h : holders) {
             String held = h.heldNanos() < 0

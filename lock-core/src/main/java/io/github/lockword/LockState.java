@@ -135,6 +135,21 @@ public final class LockState {
         return sb.toString();
     }
 
+    /**
+     * As {@link #describe(long)}, with {@code biased} read shares held outside the word (on a
+     * read-biased lock's slots) counted among the readers: {@code "no signal bits, readers=2 (2 biased)"}.
+     */
+    static String describe(long word, long biased) {
+        if (biased == 0) {
+            return describe(word);
+        }
+        String d = word == 0 ? "no signal bits, readers=0" : describe(word);
+        int at = d.lastIndexOf("readers=");
+        long inWord = readers(word);
+        String total = inWord == MAX_READERS ? "2^60-1+" + biased : Long.toString(inWord + biased);
+        return d.substring(0, at) + "readers=" + total + " (" + biased + " biased)";
+    }
+
     /** {@link #hex(long)} and {@link #describe(long)} together, plus the violations if any. */
     public static String explain(long word) {
         List<String> v = violations(word);

@@ -455,7 +455,8 @@ public final class LockWatchdog implements AutoCloseable {
         boolean writerHolds = ownerInWord && LockState.readers(s) == 0 && owner.isAlive();
         boolean upgradableHolds = uh != null && (s & LockState.UPGRADABLE) != 0 && uh.thread.isAlive();
         long unknownReaders = LockState.readers(s) - ((s & LockState.UPGRADABLE) != 0 && uh != null ? 1 : 0);
-        boolean readersMayHold = valid && unknownReaders > 0 && unknownReaders <= Integer.MAX_VALUE;
+        boolean readersMayHold =
+                valid && ((unknownReaders > 0 && unknownReaders <= Integer.MAX_VALUE) || lock.biasedReadShares() > 0);
         if (!parked.isEmpty() && !writerHolds && !upgradableHolds && !readersMayHold) {
             long masked = s & ~LockState.PARKED;
             if (!t.ownerless || t.ownerlessWord != masked) {

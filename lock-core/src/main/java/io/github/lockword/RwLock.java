@@ -72,7 +72,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * count never wraps: at 2^60-1 readers a further read is refused with an
  * {@link IllegalStateException}. Read shares and the upgradable lock are not bound to a thread: by
  * default any thread may release them, and only a lock built in {@linkplain Builder#checked checked
- * mode} refuses a release by a thread that holds nothing.
+ * mode} refuses a release by a thread that holds nothing. On a {@linkplain Builder#readBiased
+ * read-biased} lock a read share taken on the thread's slot is bound to that thread.
  *
  * <h2 id="differences">Differences from ReentrantReadWriteLock</h2>
  * <ul>
@@ -233,7 +234,7 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
     private static final int SPIN_LIMIT = 10;
 
     /** Timeouts at least this long (about 36 years) are treated as "wait forever". */
-    private static final long FOREVER_NANOS = Long.MAX_VALUE >>> 2;
+    static final long FOREVER_NANOS = Long.MAX_VALUE >>> 2;
 
     private static final VarHandle WORD;
     private static final VarHandle VIEWS;
@@ -1188,15 +1189,29 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
         word = s;
     }
 
-    /** Whether anything holds the lock: readers, an upgradable reader or a writer. */
+    /**
+     * Whether anything holds the lock: readers (on a {@linkplain Builder#readBiased read-biased}
+     * lock, biased readers too), an upgradable reader or a writer.
+     */
     public boolean isLocked() {
-        return (word & (W | READERS_MASK)) != 0;
+        return (word & (W | READERS_MASK)) != 0 || biasedReadShares() != 0;
     }
 
-    /** Whether a writer holds the lock (not merely claims it while readers drain). */
+    /**
+     * Whether a writer holds the lock (not merely claims it while readers drain, or, on a
+     * read-biased lock, while biased readers drain).
+     */
     public boolean isWriteLocked() {
         final long s = word;
-        return (s & W) != 0 && (s & READERS_MASK) == 0;
+        return (s & W) != 0 && (s & READERS_MASK) == 0 && biasedReadShares() == 0;
+    }
+
+    /**
+     * The read shares held outside the word: on a {@linkplain Builder#readBiased read-biased} lock
+     * the shares on the global slot table (a racy snapshot that scans the table); 0 otherwise.
+     */
+    long biasedReadShares() {
+        return 0L;
     }
 
     /** Whether the current thread holds the write lock. */
@@ -1211,10 +1226,11 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
 
     /**
      * The number of read holds, an upgradable holder included (saturated at
-     * {@code Integer.MAX_VALUE}).
+     * {@code Integer.MAX_VALUE}); on a {@linkplain Builder#readBiased read-biased} lock, biased
+     * read shares included.
      */
     public int getReadLockCount() {
-        return (int) Math.min(Integer.MAX_VALUE, LockState.readers(word));
+        return (int) Math.min(Integer.MAX_VALUE, LockState.readers(word) + biasedReadShares());
     }
 
     /** Whether any thread is parked waiting for this lock (an estimate, for monitoring). */
@@ -1244,14 +1260,16 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
 
     /**
      * The lock and its decoded state, e.g.
-     * {@code RwLock@1b6d3586[WRITER|WRITER_PARKED, readers=0, owner=worker-3]}.
+     * {@code RwLock@1b6d3586[WRITER|WRITER_PARKED, readers=0, owner=worker-3]}; a read-biased lock
+     * counts its biased readers among the readers: {@code readers=3 (2 biased)}.
      */
     @Override
     public String toString() {
         final long s = word;
+        final long biased = biasedReadShares();
         Thread owner = getExclusiveOwnerThread();
         StringBuilder sb =
-                new StringBuilder(96).append(displayName()).append('[').append(LockState.describe(s));
+                new StringBuilder(96).append(displayName()).append('[').append(LockState.describe(s, biased));
         if (owner != null) {
             sb.append(", owner=").append(owner.getName());
         }
@@ -1543,7 +1561,7 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
 
     /** Serialized as its name and fairness; a deserialized lock is unlocked, like ReentrantReadWriteLock. */
     Object writeReplace() throws ObjectStreamException {
-        return new SerialForm(config.name, config.fair, config.checked);
+        return new SerialForm(config.name, config.fair, config.checked, config.readBiased);
     }
 
     private static final class SerialForm implements Serializable {
@@ -1551,18 +1569,20 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
         private final String name;
         private final boolean fair;
         private final boolean checked;
+        private final boolean readBiased;
 
-        SerialForm(String name, boolean fair, boolean checked) {
+        SerialForm(String name, boolean fair, boolean checked, boolean readBiased) {
             this.name = name;
             this.fair = fair;
             this.checked = checked;
+            this.readBiased = readBiased;
         }
 
         private Object readResolve() throws ObjectStreamException {
-            if (name == null && !checked) {
+            if (name == null && !checked && !readBiased) {
                 return new RwLock(fair);
             }
-            Builder b = builder().fair(fair).checked(checked);
+            Builder b = builder().fair(fair).checked(checked).readBiased(readBiased);
             return (name == null ? b : b.name(name)).build();
         }
     }
@@ -1575,6 +1595,7 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
         private boolean fair;
         private boolean checked;
         private boolean trackHolds = true;
+        private boolean readBiased;
         private LockListener listener;
         private Duration longHold = Config.DEFAULT_LONG_HOLD;
 
@@ -1612,6 +1633,28 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
             return this;
         }
 
+        /**
+         * Whether reads scale past the one word (default off): BRAVO (Dice and Kogan, USENIX ATC 2019).
+         * While the lock is read-biased a reader publishes itself in a slot of a global table of
+         * visible readers (chosen by hashing thread and lock) instead of adding to the word, so
+         * readers of the lock no longer write one shared cache line. Every path to exclusive
+         * ownership ({@code lockWrite}, its interruptible and {@code tryLockWrite} forms, the write
+         * view, condition re-acquisition, {@code upgrade} and {@code tryUpgrade}) takes the word's
+         * write lock, then revokes the bias and waits for the biased readers to leave; the bias
+         * comes back only after nine times as long as the last revocation took, so writers are not
+         * starved. Upgradable acquisition does not revoke.
+         *
+         * <p>Costs: a global table of 1,024 padded slots (about 132 KiB, allocated once); each
+         * revocation scans the whole table, so a write after a read-biased period costs
+         * microseconds more; and a read share taken on a slot is bound to the thread that took it:
+         * only that thread can release it ({@link #unlockRead()} looks at the thread's own slot
+         * first, then the word). Use it for read-mostly locks read by many threads at once.
+         */
+        public Builder readBiased(boolean readBiased) {
+            this.readBiased = readBiased;
+            return this;
+        }
+
         /** Receives contention, timeout, corruption and long-hold notices; its exceptions are contained. */
         public Builder listener(LockListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -1629,7 +1672,7 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
 
         /** A new unlocked lock. */
         public RwLock build() {
-            Config c = new Config(name, fair, checked, trackHolds, listener, null, longHold.toNanos());
+            Config c = new Config(name, fair, checked, trackHolds, readBiased, listener, null, longHold.toNanos());
             return c.instrumented() ? new InstrumentedRwLock(c) : new RwLock(c);
         }
     }

@@ -295,7 +295,7 @@ public abstract class InterruptContract extends ContractGroup {
         await(holdsU);
         waitForParked(lock, upgrader);
         assertEquals(RwLock.KEY_WRITER, queueKeyOf(lock, upgrader));
-        assertWord(R | W | WP, lock);
+        assertWord(R | W | wp(lock), lock);
         upgrader.interrupt();
         waitUntil("the upgrader to give up", threw::get, lock::toString);
         assertWord(2 * R | U, lock);
@@ -328,7 +328,7 @@ public abstract class InterruptContract extends ContractGroup {
             lock.unlockRead();
         });
         waitForParked(lock, reader);
-        assertWord(R | W | WP | P, lock);
+        assertWord(R | W | wp(lock) | P, lock);
         writer.interrupt();
         awaitTermination(writer);
         assertTrue(threw.get());
@@ -439,7 +439,7 @@ public abstract class InterruptContract extends ContractGroup {
         });
         await(ready);
         waitForParked(lock, t);
-        long parkedWord = lock.stateWord();
+        long parkedWord = effectiveWord(lock);
         t.interrupt();
         // The waiter consumes the interrupt (its status reads false again) and parks again.
         waitUntil(

@@ -157,24 +157,32 @@ abstract class LockTestSupport {
         }
     }
 
-    /** Whether {@code t} is queued on {@code lock} (MAIN or WRITER queue). */
+    /**
+     * Whether {@code t} is queued on {@code lock} (MAIN or WRITER queue), or, on a read-biased lock,
+     * holds WRITER and waits for biased readers to leave (outside the parking lot: the counterpart
+     * of the WRITER queue).
+     */
     static boolean isQueuedOn(RwLock lock, Thread t) {
         for (ParkingLot.Parked p : lock.parkedThreads()) {
             if (p.thread == t) {
                 return true;
             }
         }
-        return false;
+        return isRevoking(lock, t);
     }
 
-    /** The parking-lot key {@code t} is queued under on {@code lock}, or -1. */
+    /**
+     * The parking-lot key {@code t} is queued under on {@code lock}, or -1. A read-biased lock's
+     * writer waiting for biased readers counts as {@link RwLock#KEY_WRITER}: it is the WRITER holder
+     * waiting for readers, as in the WRITER queue.
+     */
     static int queueKeyOf(RwLock lock, Thread t) {
         for (ParkingLot.Parked p : lock.parkedThreads()) {
             if (p.thread == t) {
                 return p.key;
             }
         }
-        return -1;
+        return isRevoking(lock, t) ? RwLock.KEY_WRITER : -1;
     }
 
     static boolean isWaitingState(Thread t) {
@@ -182,7 +190,18 @@ abstract class LockTestSupport {
         return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 
-    /** Waits until {@code t} is queued on {@code lock} and actually asleep with the lock as its blocker. */
+    /**
+     * Whether {@code t} is the writer (or upgrader) of a read-biased lock that holds the word's write
+     * lock and waits for biased readers to leave (it parks outside the parking lot's queues).
+     */
+    static boolean isRevoking(RwLock lock, Thread t) {
+        return lock instanceof InstrumentedRwLock il && il.revokingThread() == t;
+    }
+
+    /**
+     * Waits until {@code t} is queued on {@code lock} (or, on a read-biased lock, waits for biased
+     * readers to leave) and actually asleep with the lock as its blocker.
+     */
     static void waitForParked(RwLock lock, Thread t) {
         waitUntil(
                 t.getName() + " to park on the lock",
@@ -204,9 +223,21 @@ abstract class LockTestSupport {
                 "queue length " + n, () -> lock.getQueueLength() == n, () -> lock + ", queue=" + lock.getQueueLength());
     }
 
-    /** Asserts the lock word, printing both words decoded. */
+    /**
+     * The lock's state as one word: the word itself, with a read-biased lock's biased read shares
+     * (held on the global slot table, not in the word) added to its reader count. For every other
+     * lock, exactly {@link RwLock#stateWord()}.
+     */
+    static long effectiveWord(RwLock lock) {
+        return lock.stateWord() + lock.biasedReadShares() * R;
+    }
+
+    /**
+     * Asserts the lock's state, printing both words decoded: {@link #effectiveWord}, which is the raw
+     * word except that a read-biased lock's biased readers count as readers.
+     */
     static void assertWord(long expected, RwLock lock) {
-        long actual = lock.stateWord();
+        long actual = effectiveWord(lock);
         if (expected != actual) {
             fail("lock word: expected " + LockState.explain(expected) + " but was " + LockState.explain(actual) + " ("
                     + lock + ")");
@@ -235,13 +266,14 @@ abstract class LockTestSupport {
 
     static IllegalMonitorStateException assertMisuse(RwLock lock, String expectedId, Executable op) {
         long before = lock.stateWord();
+        long biasedBefore = lock.biasedReadShares();
         IllegalMonitorStateException e = assertThrows(IllegalMonitorStateException.class, op);
         assertEquals(LockState.hex(before), LockState.hex(lock.stateWord()), "misuse changed the word");
+        assertEquals(biasedBefore, lock.biasedReadShares(), "misuse changed the biased read shares");
         String msg = String.valueOf(e.getMessage());
         assertTrue(msg.contains(expectedId), () -> "message does not name the lock " + expectedId + ": " + msg);
-        assertTrue(
-                msg.contains(LockState.describe(before)),
-                () -> "message does not decode the state '" + LockState.describe(before) + "': " + msg);
+        String state = LockState.describe(before, biasedBefore);
+        assertTrue(msg.contains(state), () -> "message does not decode the state '" + state + "': " + msg);
         return e;
     }
 

@@ -20,14 +20,17 @@ import org.junit.jupiter.api.Test;
  * {@link WriteConditionContract}, {@link IntrospectionContract}) make every lock with
  * {@link #newLock()} and assert what all variants share. Where a variant's semantics differ, a test
  * asks the variant ({@link #checked()}) and asserts that variant's actual behaviour, and its name or
- * comment says so. Only checked mode differs: it throws {@link IllegalMonitorStateException} where
+ * comment says so. Checked mode differs: it throws {@link IllegalMonitorStateException} where
  * the plain lock would wait for itself or fail a try (a timed read re-entry behind a waiting
  * writer, a timed write or upgradable request by a read holder, even with a zero timeout), and the
- * tests that would trip over that take the conflicting share in another thread instead.
+ * tests that would trip over that take the conflicting share in another thread instead. The
+ * read-biased variant ({@link #readBiased()}) differs in where a read share lives: on the reading
+ * thread's slot rather than in the word, bound to that thread.
  *
  * <p>The variants: {@code new RwLock()} ({@code PlainLockContractTest}), {@code new RwLock(true)}
  * ({@code FairLockContractTest}), {@code RwLock.builder().build()} ({@code BuiltLockContractTest}),
- * {@code builder().checked(true).build()} ({@code CheckedLockContractTest}),
+ * {@code builder().checked(true).build()} ({@code CheckedLockContractTest}), {@code builder().readBiased(true).build()}
+ * ({@code ReadBiasedLockContractTest}),
  * {@code builder().trackHolds(false).build()} ({@code UntrackedLockContractTest}), and in
  * lock-faults a {@code FaultyLocks.create()} lock with no fault ({@code NoFaultLockContractTest}),
  * which must behave exactly as the fixed lock. Public so that lock-faults can subclass it from
@@ -46,6 +49,15 @@ public abstract class RwLockContract {
      * or upgradable lock, a read re-entry behind a waiting writer) throw instead of waiting.
      */
     protected boolean checked() {
+        return false;
+    }
+
+    /**
+     * Whether the variant is read-biased: while the bias is on, a read share goes to the thread's
+     * slot of the global visible-readers table, not to the word, and only that thread can release
+     * it; a writer revokes the bias and waits for those shares.
+     */
+    protected boolean readBiased() {
         return false;
     }
 

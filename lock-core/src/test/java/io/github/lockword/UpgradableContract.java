@@ -178,7 +178,7 @@ public abstract class UpgradableContract extends ContractGroup {
         await(holdsU);
         waitForParked(lock, upgrader);
         assertEquals(RwLock.KEY_WRITER, queueKeyOf(lock, upgrader));
-        assertWord(R | W | WP, lock);
+        assertWord(R | W | wp(lock), lock);
         assertFalse(lock.tryLockRead(), "writer preference: no new plain reader during an upgrade");
         assertFalse(lock.tryLockUpgradable());
         assertFalse(upgraded.get());
@@ -239,7 +239,7 @@ public abstract class UpgradableContract extends ContractGroup {
         });
         await(holdsU);
         waitForParked(lock, upgrader);
-        assertWord(R | W | WP, lock);
+        assertWord(R | W | wp(lock), lock);
         reader.release();
         awaitTermination(upgrader);
         assertTrue(result.get());
@@ -331,7 +331,7 @@ public abstract class UpgradableContract extends ContractGroup {
                         && LockSupport.getBlocker(writer) == lock
                         && isWaitingState(writer),
                 lock::toString);
-        assertWord(R | W | WP, lock);
+        assertWord(R | W | wp(lock), lock);
         assertFalse(wrote.get());
         lock.unlockRead();
         awaitTermination(writer);

@@ -205,7 +205,7 @@ public abstract class WriteContract extends ContractGroup {
             });
             waitForParked(lock, writer);
             assertEquals(RwLock.KEY_WRITER, queueKeyOf(lock, writer));
-            assertWord(R | W | WP, lock);
+            assertWord(R | W | wp(lock), lock);
             assertFalse(lock.isWriteLocked(), "a claimed but not yet held write lock is not write-locked");
             assertNull(lock.writeOwner(), "the owner is set only once the readers have left");
             assertFalse(acquired.get());

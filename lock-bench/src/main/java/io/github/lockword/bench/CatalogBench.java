@@ -42,7 +42,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class CatalogBench {
 
     /** Which map and lock: a lock name guards a {@code HashMap}; chm and nbhm are lock-free maps. */
-    @Param({"rwlock", "rwlock-fair", "rrwl", "stamped-rw", "synchronized", "chm", "nbhm"})
+    @Param({"rwlock", "rwlock-fair", "rwlock-biased", "rrwl", "stamped-rw", "synchronized", "chm", "nbhm"})
     public String contender;
 
     /** readers:writers operations. */
@@ -118,6 +118,8 @@ public class CatalogBench {
                     return new RwLockCatalog(new RwLock(), size);
                 case "rwlock-fair":
                     return new RwLockCatalog(new RwLock(true), size);
+                case "rwlock-biased":
+                    return new RwLockCatalog(Contender.biased(), size);
                 case "rrwl":
                     return new ViewCatalog(new ReentrantReadWriteLock(), size);
                 case "stamped-rw":

@@ -42,6 +42,7 @@ public class Contended {
     @Param({
         "rwlock",
         "rwlock-fair",
+        "rwlock-biased",
         "rrwl",
         "rrwl-fair",
         "stamped-rw",

@@ -34,6 +34,7 @@ public abstract class Contender {
             "rwlock",
             "rwlock-fair",
             "rwlock-views",
+            "rwlock-biased",
             "rrwl",
             "rrwl-fair",
             "stamped-rw",
@@ -59,6 +60,8 @@ public abstract class Contender {
                 return new RwLockDirect(name, new RwLock(true));
             case "rwlock-views":
                 return new RwLockViews(name, new RwLock());
+            case "rwlock-biased":
+                return new RwLockDirect(name, biased());
             case "rrwl":
                 return new ViewPair(name, new ReentrantReadWriteLock());
             case "rrwl-fair":
@@ -80,6 +83,14 @@ public abstract class Contender {
             default:
                 throw new IllegalArgumentException("unknown contender '" + name + "', known: " + NAMES);
         }
+    }
+
+    /**
+     * The read-biased lock (BRAVO, {@code RwLock.builder().readBiased(true)}) without hold tracking,
+     * so that what it adds over {@code rwlock} is the bias alone.
+     */
+    static RwLock biased() {
+        return RwLock.builder().readBiased(true).trackHolds(false).build();
     }
 
     /** Burns {@code tokens} of CPU time; zero tokens costs one predictable branch. */

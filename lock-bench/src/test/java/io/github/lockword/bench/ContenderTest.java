@@ -39,7 +39,8 @@ class ContenderTest {
 
     @Test
     void everyCatalogWorks() {
-        for (String name : List.of("rwlock", "rwlock-fair", "rrwl", "stamped-rw", "synchronized", "chm", "nbhm")) {
+        for (String name : List.of(
+                "rwlock", "rwlock-fair", "rwlock-biased", "rrwl", "stamped-rw", "synchronized", "chm", "nbhm")) {
             final CatalogBench.Catalog catalog = CatalogBench.Catalog.create(name, 16);
             catalog.put(7, "backend-7");
             assertEquals("backend-7", catalog.get(7), name);

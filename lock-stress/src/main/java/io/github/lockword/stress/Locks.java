@@ -28,6 +28,12 @@ public final class Locks {
 
     private static final Kind PINNED = pinned();
 
+    /** What {@link #anyKind} draws from. */
+    private static final Kind[] ANY = {Kind.PLAIN, Kind.BUILDER, Kind.CHECKED, Kind.READ_BIASED};
+
+    /** What {@link #anyUncheckedKind} draws from: kinds whose read shares any thread may release. */
+    private static final Kind[] UNBOUND = {Kind.PLAIN, Kind.BUILDER};
+
     /** The ways to make a lock. Each runs the same algorithm; they differ in what they track. */
     public enum Kind {
         /** {@code new RwLock()} / {@code new RwLock(true)}: no tracking, the production default. */
@@ -37,7 +43,13 @@ public final class Locks {
         /** {@code RwLock.builder().checked(true).build()}: per-thread read holds, misuse turned into exceptions. */
         CHECKED,
         /** {@code RwLock.builder().trackHolds(false).build()}: a named lock without hold tracking. */
-        UNTRACKED;
+        UNTRACKED,
+        /**
+         * {@code RwLock.builder().readBiased(true).build()}: BRAVO's read bias (reads on the global
+         * slot table, writers revoke), with hold tracking. Its biased read shares are bound to the
+         * thread that took them.
+         */
+        READ_BIASED;
 
         /** A new lock of this kind. */
         public RwLock create(boolean fair) {
@@ -52,6 +64,12 @@ public final class Locks {
                             .fair(fair)
                             .checked(true)
                             .build();
+                case READ_BIASED:
+                    return RwLock.builder()
+                            .name("read-biased")
+                            .fair(fair)
+                            .readBiased(true)
+                            .build();
                 default:
                     return RwLock.builder()
                             .name("untracked")
@@ -63,10 +81,10 @@ public final class Locks {
 
         static Kind parse(String name) {
             try {
-                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+                return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "unknown lock kind " + name + " (plain, builder, checked, untracked)", e);
+                        "unknown lock kind " + name + " (plain, builder, checked, untracked, read-biased)", e);
             }
         }
     }
@@ -79,26 +97,28 @@ public final class Locks {
     }
 
     /**
-     * For a jcstress state: a lock of a kind drawn at random from {@code PLAIN}, {@code BUILDER} and
-     * {@code CHECKED} (or the kind {@value #KIND_PROPERTY} pins), so every test covers the production
-     * lock and the builder's, in both modes, at no extra JVM configurations.
+     * For a jcstress state: a lock of a kind drawn at random from {@code PLAIN}, {@code BUILDER},
+     * {@code CHECKED} and {@code READ_BIASED} (or the kind {@value #KIND_PROPERTY} pins), so every
+     * test covers the production lock, the builder's, checked mode and the read-biased lock, at no
+     * extra JVM configurations.
      */
     public static RwLock anyKind(boolean fair) {
         if (PINNED != null) {
             return PINNED.create(fair);
         }
-        return Kind.values()[ThreadLocalRandom.current().nextInt(3)].create(fair);
+        return ANY[ThreadLocalRandom.current().nextInt(ANY.length)].create(fair);
     }
 
     /**
-     * As {@link #anyKind}, but never {@code CHECKED}: for states whose read or upgradable shares are
-     * taken by one thread and released by another, which checked mode (rightly) refuses.
+     * As {@link #anyKind}, but never {@code CHECKED} or {@code READ_BIASED}: for states whose read or
+     * upgradable shares are taken by one thread and released by another, which checked mode
+     * (rightly) refuses and which a read-biased lock's slot shares do not allow.
      */
     public static RwLock anyUncheckedKind(boolean fair) {
-        if (PINNED != null && PINNED != Kind.CHECKED) {
+        if (PINNED != null && PINNED != Kind.CHECKED && PINNED != Kind.READ_BIASED) {
             return PINNED.create(fair);
         }
-        return (ThreadLocalRandom.current().nextBoolean() ? Kind.PLAIN : Kind.BUILDER).create(fair);
+        return UNBOUND[ThreadLocalRandom.current().nextInt(UNBOUND.length)].create(fair);
     }
 
     /**

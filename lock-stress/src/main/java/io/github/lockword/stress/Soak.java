@@ -44,7 +44,7 @@ import org.jctools.queues.MpscArrayQueue;
  * {@link MpscArrayQueue} that the main thread drains.
  *
  * <p>Usage: {@code java -cp lock-stress/target/jcstress.jar io.github.lockword.stress.Soak
- * [--threads N] [--duration 10m] [--lock plain|builder|checked|untracked] [--fair]
+ * [--threads N] [--duration 10m] [--lock plain|builder|checked|untracked|read-biased] [--fair]
  * [--max-timeout-us 2000] [--patient-every 64] [--patient-ms 1000] [--wake-latency-ms 100]
  * [--interrupt-every-us 500] [--idle-us 0] [--chaos] [--fault ISSUE_465] [--seed S]
  * [--stuck-ms 10000] [--report-every 10s]}. Exit status 0 when the run passed, 1 when it found a
@@ -199,11 +199,12 @@ public final class Soak {
             options = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("soak: " + e.getMessage());
-            System.err.println("usage: Soak [--threads N] [--duration 10m] [--lock plain|builder|checked|untracked] "
-                    + "[--fair] [--max-timeout-us 2000] [--patient-every 64] [--patient-ms 1000] "
-                    + "[--wake-latency-ms 100] [--interrupt-every-us 500] [--idle-us 0] [--chaos] "
-                    + "[--fault ISSUE_465] [--seed S] [--stuck-ms 10000] [--grace-ms 2000] [--report-every 10s] "
-                    + "[--max-hold-spins 64]");
+            System.err.println(
+                    "usage: Soak [--threads N] [--duration 10m] [--lock plain|builder|checked|untracked|read-biased] "
+                            + "[--fair] [--max-timeout-us 2000] [--patient-every 64] [--patient-ms 1000] "
+                            + "[--wake-latency-ms 100] [--interrupt-every-us 500] [--idle-us 0] [--chaos] "
+                            + "[--fault ISSUE_465] [--seed S] [--stuck-ms 10000] [--grace-ms 2000] [--report-every 10s] "
+                            + "[--max-hold-spins 64]");
             System.exit(2);
             return;
         }

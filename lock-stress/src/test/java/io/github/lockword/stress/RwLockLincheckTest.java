@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck against the fixed lock, the fair lock, and what the builder returns (the instrumented
- * lock, with hold tracking, and in checked mode), in both modes: model checking explores thread switches at
+ * lock, with hold tracking, in checked mode, and read-biased), in both modes: model checking explores thread switches at
  * every shared-memory access under sequential consistency; stress runs real threads, which can
  * show what sequential consistency hides (JCTools' practice). Both check every history of
  * {@link LockedCounter} against {@link GuardedCounterSpec}.
@@ -33,6 +33,9 @@ class RwLockLincheckTest {
 
     /** Model-checking iterations for the built and checked locks (Fixed and Fair: 20). */
     static final int VARIANT_MODEL_ITERATIONS = 10;
+
+    /** Lincheck's loop bound for the read-biased lock: above the 1,024-slot scan of a revocation. */
+    static final int READ_BIAS_LOOP_BOUND = 1_100;
 
     /** Stress iterations for the built and checked locks (Fixed and Fair: 5). */
     static final int VARIANT_STRESS_ITERATIONS = 2;
@@ -68,6 +71,18 @@ class RwLockLincheckTest {
     public static class Checked extends LockedCounter {
         public Checked() {
             super(RwLock.builder().checked(true).build());
+        }
+    }
+
+    /**
+     * The read-biased lock (BRAVO): reads on the global slot table while the bias is on, writers
+     * and upgraders revoke and wait for them. Under model checking {@code System.nanoTime()} is a
+     * constant, so each revocation's inhibit time is 0 and the bias comes back with the next read
+     * on the word: revocation and re-biasing interleave as often as the scenarios allow.
+     */
+    public static class ReadBiased extends LockedCounter {
+        public ReadBiased() {
+            super(RwLock.builder().readBiased(true).build());
         }
     }
 
@@ -121,6 +136,19 @@ class RwLockLincheckTest {
         modelChecking().iterations(VARIANT_MODEL_ITERATIONS).check(Checked.class);
     }
 
+    /**
+     * A revocation scans all 1,024 slots of the visible-readers table: a bounded loop, but far
+     * longer than the loop bound after which Lincheck calls an execution hung (about 50 iterations),
+     * so this check raises the bound above the table size.
+     */
+    @Test
+    void modelCheckingReadBiased() {
+        modelChecking()
+                .iterations(VARIANT_MODEL_ITERATIONS)
+                .loopBound(READ_BIAS_LOOP_BOUND)
+                .check(ReadBiased.class);
+    }
+
     @Test
     void modelCheckingFixedWithTimeouts() {
         modelChecking().check(FixedTimeouts.class);
@@ -149,6 +177,11 @@ class RwLockLincheckTest {
     @Test
     void stressChecked() {
         stress().iterations(VARIANT_STRESS_ITERATIONS).check(Checked.class);
+    }
+
+    @Test
+    void stressReadBiased() {
+        stress().iterations(VARIANT_STRESS_ITERATIONS).check(ReadBiased.class);
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every {@link Scenarios} program against the production locks ({@code new RwLock()},
- * {@code new RwLock(true)}, {@code RwLock.builder().build()}, and the builder's checked mode) under
+ * {@code new RwLock(true)}, {@code RwLock.builder().build()}, the builder's checked mode, and its
+ * read-biased lock) under
  * Fray: no assertion, exception or deadlock in {@code -Dfray.iterations} iterations per test (the
  * test command's default is small to fit CI's budget; lock-stress's README has the command and the
  * figures of a 10,000-iteration run).
@@ -33,9 +34,11 @@ class FixedLockFrayTest {
             "fairHandoff",
             "conditionAwaitSignalTimed",
             "interruptAcquisitions",
-            "interruptUpgradeAndAwait");
+            "interruptUpgradeAndAwait",
+            "biasedReadersAndWriters");
 
-    static final List<FrayLock> LOCKS = List.of(FrayLock.FIXED, FrayLock.FAIR, FrayLock.BUILT, FrayLock.CHECKED);
+    static final List<FrayLock> LOCKS =
+            List.of(FrayLock.FIXED, FrayLock.FAIR, FrayLock.BUILT, FrayLock.CHECKED, FrayLock.READ_BIASED);
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

@@ -42,6 +42,13 @@ enum FrayLock {
             return RwLock.builder().checked(true).build();
         }
     },
+    /** {@code RwLock.builder().readBiased(true).build()}: BRAVO's read bias over the word. */
+    READ_BIASED(false) {
+        @Override
+        RwLock create() {
+            return RwLock.builder().readBiased(true).build();
+        }
+    },
     /** {@code FaultyLocks.create(Fault.ISSUE_465)}: the timed write of parking_lot 0.12.3. */
     ISSUE_465(true) {
         @Override

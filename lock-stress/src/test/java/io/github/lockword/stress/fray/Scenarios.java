@@ -193,6 +193,67 @@ final class Scenarios {
         finish(lock, a, b, reader);
     }
 
+    // ============================================================================ read bias
+
+    /**
+     * Readers against every kind of exclusive acquisition, written for the read-biased lock (on the
+     * others it is one more mixed workload): two readers (one nests a recursive read), a writer, a
+     * timed writer and a {@code tryLockWrite()}, while the main thread goes upgradable and upgrades
+     * with {@code tryUpgrade()} or else {@code upgrade()}. On the read-biased lock the readers take
+     * their shares on slots while the bias is on, and every exclusive path must revoke and wait for
+     * them (or, if it may not wait, give WRITER back); the occupancy count catches a writer inside
+     * with a reader.
+     */
+    static void biasedReadersAndWriters() throws Exception {
+        RwLock lock = FrayLock.forThisRun();
+        Occupancy occ = new Occupancy(lock);
+        Thread r1 = start("reader-1", () -> {
+            lock.lockRead();
+            occ.enter(Occupancy.READ);
+            occ.exit(Occupancy.READ);
+            lock.unlockRead();
+        });
+        Thread r2 = start("reader-2", () -> {
+            lock.lockRead();
+            occ.enter(Occupancy.READ);
+            lock.lockReadRecursive();
+            occ.enter(Occupancy.READ);
+            occ.exit(Occupancy.READ);
+            lock.unlockRead();
+            occ.exit(Occupancy.READ);
+            lock.unlockRead();
+        });
+        Thread w = start("writer", () -> {
+            lock.lockWrite();
+            occ.enter(Occupancy.WRITE);
+            occ.exit(Occupancy.WRITE);
+            lock.unlockWrite();
+        });
+        Thread tw = start("timed-writer", () -> {
+            if (lock.tryLockWrite(TIMEOUT_US, MICROSECONDS)) {
+                occ.enter(Occupancy.WRITE);
+                occ.exit(Occupancy.WRITE);
+                lock.unlockWrite();
+            }
+            if (lock.tryLockWrite()) {
+                occ.enter(Occupancy.WRITE);
+                occ.exit(Occupancy.WRITE);
+                lock.unlockWrite();
+            }
+            occ.checkWord();
+        });
+        lock.lockUpgradable();
+        occ.enter(Occupancy.UPGRADABLE);
+        if (!lock.tryUpgrade()) {
+            occ.checkWord();
+            lock.upgrade();
+        }
+        occ.change(Occupancy.UPGRADABLE, Occupancy.WRITE);
+        occ.exit(Occupancy.WRITE);
+        lock.unlockWrite();
+        finish(lock, r1, r2, w, tw);
+    }
+
     // ======================================================================== fair handoff
 
     /**
