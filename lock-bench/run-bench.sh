@@ -6,8 +6,8 @@
 # point took in earlier runs.
 #
 #   lock-bench/run-bench.sh smoke   [JMH options...]   # ~2 minutes: is everything alive?
-#   lock-bench/run-bench.sh targets [JMH options...]   # ~11 minutes a round (112 points), 1 fork:
-#       just what the targets need; ROUNDS=2 (how it is run): ~22 minutes. The targets
+#   lock-bench/run-bench.sh targets [JMH options...]   # ~13 minutes a round (128 points), 1 fork:
+#       just what the targets need (read-biased lock included); ROUNDS=2: ~26 minutes. The targets
 #       (lock-bench/README.md): uncontended read and write within 1.15x the floor; Contended at
 #       every mix (100:0, 95:5, 50:50, 0:100) x work 0 and 100 x 2 and 8 threads at least the
 #       better of rrwl and stamped-rw; at 50:50 and 0:100 at least 0.9x the better of
@@ -96,14 +96,14 @@ case "$profile" in
     # The target points: every mix x work 0, 100 at 2 and 8 threads; the mutexes only where
     # writes are frequent enough for them to matter.
     for t in 2 8; do
-      steps+=("Contended|-p contender=rwlock,rrwl,stamped-rw -p mix=100:0,95:5 -p work=0,100 -t $t")
+      steps+=("Contended|-p contender=rwlock,rwlock-biased,rrwl,stamped-rw -p mix=100:0,95:5 -p work=0,100 -t $t")
       steps+=("Contended|-p contender=rwlock,rrwl,stamped-rw,reentrant,synchronized -p mix=50:50,0:100 -p work=0,100 -t $t")
     done
     # The scaling chart's points at the other thread counts (2 and 8 come from the steps above).
     scaling=()
     for t in "${thread_counts[@]}"; do [ "$t" = 2 ] || [ "$t" = 8 ] || scaling+=("$t"); done
-    per_threads "Contended|-p contender=rwlock,rrwl,stamped-rw -p mix=95:5 -p work=100" "${scaling[@]}"
-    per_threads "CatalogBench|-p contender=rwlock,rrwl,stamped-rw,chm -p mix=95:5" "${thread_counts[@]}"
+    per_threads "Contended|-p contender=rwlock,rwlock-biased,rrwl,stamped-rw -p mix=95:5 -p work=100" "${scaling[@]}"
+    per_threads "CatalogBench|-p contender=rwlock,rwlock-biased,rrwl,stamped-rw,chm -p mix=95:5" "${thread_counts[@]}"
     steps+=(
       "WriterLatency|-p contender=rwlock,rrwl"
       "WriterLatency|-p contender=rwlock,rrwl -tg 1,1"

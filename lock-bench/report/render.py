@@ -622,6 +622,21 @@ class Report:
                 r, e = ratio(rw.score, rw.error, group[BASELINE].score, group[BASELINE].error)
                 self.target(f"contended {label}: rwlock ≥ 2.5 × rrwl", fmt_ratio(r, e),
                             r >= 2.5, not math.isnan(e) and r + e >= 2.5)
+            # The read-biased lock (opt-in): all reads at work 0 at least 5x rrwl and 2x the default
+            # lock; at 95:5, work 100, no worse than the default lock.
+            rb = group.get("rwlock-biased")
+            if rb and p.get("mix") == "100:0" and p.get("work") == "0":
+                if BASELINE in group:
+                    r, e = ratio(rb.score, rb.error, group[BASELINE].score, group[BASELINE].error)
+                    self.target(f"contended {label}: rwlock-biased ≥ 5 × rrwl", fmt_ratio(r, e),
+                                r >= 5.0, not math.isnan(e) and r + e >= 5.0)
+                r, e = ratio(rb.score, rb.error, rw.score, rw.error)
+                self.target(f"contended {label}: rwlock-biased ≥ 2 × rwlock", fmt_ratio(r, e),
+                            r >= 2.0, not math.isnan(e) and r + e >= 2.0)
+            if rb and p.get("mix") == "95:5" and p.get("work") == "100":
+                r, e = ratio(rb.score, rb.error, rw.score, rw.error)
+                self.target(f"contended {label}: rwlock-biased ≥ rwlock (no worse)", fmt_ratio(r, e),
+                            r >= 1.0, not math.isnan(e) and r + e >= 1.0)
             if p.get("mix") in ("100:0", "95:5") and "floor" in group:
                 r, e = ratio(group["floor"].score, group["floor"].error, rw.score, rw.error)
                 self.target(f"contended {label}: floor ≤ 1.3 × rwlock", f"floor/rwlock = {fmt_ratio(r, e)}",
