@@ -105,6 +105,15 @@ class PinnedEdgesTest extends LockTestSupport {
         assertEquals(0, named.stateWord());
     }
 
+    @Test
+    void aNegativeLongHoldThresholdIsRefused() {
+        RwLock.Builder b = RwLock.builder();
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> b.longHoldThreshold(Duration.ofMillis(-1)));
+        assertTrue(e.getMessage().contains("negative"), e.getMessage());
+        b.longHoldThreshold(Duration.ZERO); // zero is allowed: every hold is long
+    }
+
     private static RwLock roundTrip(RwLock lock) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
