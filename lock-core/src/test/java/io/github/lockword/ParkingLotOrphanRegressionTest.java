@@ -176,4 +176,51 @@ class ParkingLotOrphanRegressionTest extends LockTestSupport {
         awaitTermination(w2);
         assertEquals(ParkingLot.TOKEN_NORMAL, r2.get());
     }
+
+    /**
+     * A choice made before the filter or the callback threw is forgotten: a later unparkFilter that
+     * skips the first waiter and wakes the second wakes exactly the second (a stale choice would
+     * take the first in its place).
+     */
+    @Test
+    void aThrowingUnparkFilterOrCallbackLeavesNoStaleChoice() throws Exception {
+        for (boolean callbackThrows : new boolean[] {true, false}) {
+            Object lock = new Object();
+            AtomicReference<Long> r1 = new AtomicReference<>();
+            AtomicReference<Long> r2 = new AtomicReference<>();
+            Thread w1 = newStartedThread(
+                    "waiter-1", () -> r1.set(ParkingLot.park(lock, KEY, () -> true, 1L, false, 0L, false, null)));
+            waitUntil("waiter-1 is queued", () -> ParkingLot.count(lock, KEY) == 1, () -> "");
+            Thread w2 = newStartedThread(
+                    "waiter-2", () -> r2.set(ParkingLot.park(lock, KEY, () -> true, 2L, false, 0L, false, null)));
+            waitUntil("both are queued", () -> ParkingLot.count(lock, KEY) == 2, () -> "");
+            assertThrows(
+                    Boom.class,
+                    () -> ParkingLot.unparkFilter(
+                            lock,
+                            KEY,
+                            token -> {
+                                if (!callbackThrows && token == 2L) {
+                                    throw new Boom(); // after choosing waiter-1
+                                }
+                                return ParkingLot.UNPARK;
+                            },
+                            (n, more, fair) -> {
+                                if (callbackThrows) {
+                                    throw new Boom(); // after choosing both
+                                }
+                                return ParkingLot.TOKEN_NORMAL;
+                            },
+                            null));
+            ParkingLot.unparkFilter(
+                    lock, KEY, token -> token == 2L ? ParkingLot.UNPARK : ParkingLot.SKIP, (n, more, fair) -> 9L, null);
+            awaitTermination(w2);
+            assertEquals(9L, r2.get(), "the waiter chosen now is the one woken");
+            assertEquals(1, ParkingLot.count(lock, KEY), "waiter-1 was skipped and must still be queued");
+            assertTrue(w1.isAlive());
+            ParkingLot.unparkAll(lock, KEY, null);
+            awaitTermination(w1);
+            assertEquals(ParkingLot.TOKEN_NORMAL, r1.get());
+        }
+    }
 }
