@@ -118,17 +118,22 @@ class ParkingLotOrphanRegressionTest extends LockTestSupport {
         assertSame(42L, result.get(), "a later unpark wakes it with its token");
     }
 
+    /** Parks a waiter with {@code token} on (lock, KEY) and waits until {@code queued} waiters are queued. */
+    private Thread parkQueued(Object lock, long token, AtomicReference<Long> result, int queued) {
+        Thread t = newStartedThread(
+                "waiter-" + token,
+                () -> result.set(ParkingLot.park(lock, KEY, () -> true, token, false, 0L, false, null)));
+        waitUntil(queued + " waiter(s) queued", () -> ParkingLot.count(lock, KEY) == queued, () -> "");
+        return t;
+    }
+
     @Test
     void aThrowingUnparkFilterOrCallbackTakesNoWaiter() throws Exception {
         Object lock = new Object();
         AtomicReference<Long> r1 = new AtomicReference<>();
         AtomicReference<Long> r2 = new AtomicReference<>();
-        Thread w1 = newStartedThread(
-                "waiter-1", () -> r1.set(ParkingLot.park(lock, KEY, () -> true, 1L, false, 0L, false, null)));
-        waitUntil("waiter-1 is queued", () -> ParkingLot.count(lock, KEY) == 1, () -> "");
-        Thread w2 = newStartedThread(
-                "waiter-2", () -> r2.set(ParkingLot.park(lock, KEY, () -> true, 2L, false, 0L, false, null)));
-        waitUntil("both are queued", () -> ParkingLot.count(lock, KEY) == 2, () -> "");
+        Thread w1 = parkQueued(lock, 1L, r1, 1);
+        Thread w2 = parkQueued(lock, 2L, r2, 2);
 
         assertThrows(
                 Boom.class,
@@ -188,12 +193,8 @@ class ParkingLotOrphanRegressionTest extends LockTestSupport {
             Object lock = new Object();
             AtomicReference<Long> r1 = new AtomicReference<>();
             AtomicReference<Long> r2 = new AtomicReference<>();
-            Thread w1 = newStartedThread(
-                    "waiter-1", () -> r1.set(ParkingLot.park(lock, KEY, () -> true, 1L, false, 0L, false, null)));
-            waitUntil("waiter-1 is queued", () -> ParkingLot.count(lock, KEY) == 1, () -> "");
-            Thread w2 = newStartedThread(
-                    "waiter-2", () -> r2.set(ParkingLot.park(lock, KEY, () -> true, 2L, false, 0L, false, null)));
-            waitUntil("both are queued", () -> ParkingLot.count(lock, KEY) == 2, () -> "");
+            Thread w1 = parkQueued(lock, 1L, r1, 1);
+            Thread w2 = parkQueued(lock, 2L, r2, 2);
             assertThrows(
                     Boom.class,
                     () -> ParkingLot.unparkFilter(
