@@ -14,9 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * The global parking lot: the only place where lockword threads sleep. A port of the contract of
  * parking_lot_core (not of its memory layout).
  *
- * <p>A fixed table of buckets is indexed by a hash of (lock identity, key). Each bucket has a tiny
- * spin lock, held only for a few field writes and the callbacks below (never across a park), and a
- * FIFO of {@link Waiter}s. Several (lock, key) queues may share a bucket; every walk filters by both.
+ * <p>A fixed table of buckets is indexed by a hash of (lock identity, key). Each bucket has a small
+ * lock (the {@link BucketLock}, a port of parking_lot_core's {@code WordLock}: a brief spin, then the
+ * thread parks), held only for a few field writes and the callbacks below (never across a park),
+ * and a FIFO of {@link Waiter}s. Several (lock, key) queues may share a bucket; every walk filters
+ * by both. The table is not parking_lot_core's (fixed size, unpadded buckets): DESIGN.md 2.1.
  *
  * <p>Contract (DESIGN.md section 2):
  * <ol>
@@ -114,21 +116,221 @@ final class ParkingLot {
         }
     }
 
-    /** One slot of the table: a spin lock, a FIFO of waiters and the eventual-fairness timer. */
-    static final class Bucket {
-        private static final VarHandle LOCKED;
+    // ============================================================================ the bucket lock
+
+    /**
+     * The bucket lock: a port of parking_lot_core's {@code WordLock}. It spins briefly while the
+     * lock is held and nobody is queued, then queues the thread and parks it; unlocking wakes the
+     * longest-queued thread, which then competes for the lock again (barging is allowed, as in
+     * WordLock: handing the lock to a sleeping thread would leave it idle for a whole wake-up).
+     *
+     * <p>WordLock keeps the lock bit, a "queue locked" bit and the queue head in one word. Java
+     * cannot tag a reference, so here they are two fields: {@link #bits} ({@link #LOCKED},
+     * {@link #QUEUE_LOCKED}) and {@link #top}, the newest queued {@link LockNode}. The queue is
+     * WordLock's: threads push themselves onto {@code top} with a CAS, without any lock; only a
+     * thread holding {@code QUEUE_LOCKED} (an unlocker) walks it, fills in {@code prev} links, caches
+     * the oldest node in the newest processed node's {@code queueTail}, and removes the oldest. So
+     * nobody ever waits for {@code QUEUE_LOCKED}: an unlocker that finds it taken leaves the wake to
+     * its holder.
+     *
+     * <p><b>No lost wake-up.</b> Because the lock bit and the queue are two fields, WordLock's
+     * single CAS ("push only while still locked") becomes a Dekker pair of volatile accesses:
+     * <ul>
+     *   <li>a waiter pushes its node, then reads {@code bits}: if the lock was released meanwhile,
+     *       the releaser may have missed the node, so the waiter runs the unlocker's slow path
+     *       itself (it wakes the oldest queued thread, possibly the waiter itself, which then does
+     *       not sleep);</li>
+     *   <li>an unlocker clears {@code LOCKED} with an atomic read-modify-write, then reads
+     *       {@code top}: a waiter whose push came first is seen.</li>
+     * </ul>
+     * The invariant is that whenever a thread is queued and the lock is free, some running thread
+     * is responsible for a wake: a holder (its unlock will look), the holder of
+     * {@code QUEUE_LOCKED} (it wakes one, or, if it found the queue empty, looks again after
+     * releasing the bit: an unlock that saw the bit set relied on it, and a push may have slipped
+     * in after it looked), or a thread just woken (it competes until it holds the lock, and its
+     * unlock looks).
+     *
+     * <p>The uncontended path allocates nothing: {@code lock()} is one CAS, {@code unlock()} one
+     * atomic add and a read. A node is allocated only when a thread queues (once per
+     * {@code lock()} call that sleeps, reused if it sleeps again). The lock is not interruptible:
+     * a queued thread that is interrupted keeps waiting and re-asserts the interrupt once it holds
+     * the lock.
+     */
+    abstract static class BucketLock {
+        static final int LOCKED = 1;
+        static final int QUEUE_LOCKED = 2;
+        /** onSpinWait rounds before queueing (when nobody is queued yet); WordLock spins about as briefly. */
+        static final int SPIN_LIMIT = 64;
+
+        private static final VarHandle BITS;
+        private static final VarHandle TOP;
 
         static {
             try {
-                LOCKED = MethodHandles.lookup().findVarHandle(Bucket.class, "locked", int.class);
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                BITS = l.findVarHandle(BucketLock.class, "bits", int.class);
+                TOP = l.findVarHandle(BucketLock.class, "top", LockNode.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
-        @SuppressWarnings("unused") // accessed through LOCKED
-        private volatile int locked;
+        /** {@link #LOCKED} and {@link #QUEUE_LOCKED}. */
+        volatile int bits;
+        /** The newest queued thread; null when nobody is queued. */
+        volatile LockNode top;
 
+        final void lock() {
+            if (!BITS.compareAndSet(this, 0, LOCKED)) {
+                lockSlow();
+            }
+        }
+
+        private void lockSlow() {
+            int spins = 0;
+            LockNode node = null;
+            boolean interrupted = false;
+            for (; ; ) {
+                int b = bits;
+                if ((b & LOCKED) == 0) {
+                    // Free: take it, even past queued threads.
+                    if (BITS.compareAndSet(this, b, b | LOCKED)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (spins < SPIN_LIMIT && top == null) {
+                    spins++;
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (node == null) {
+                    node = new LockNode(Thread.currentThread());
+                } else {
+                    node.signalled = false; // out of the queue since it was signalled: reuse it
+                }
+                push(node);
+                if ((bits & LOCKED) == 0) {
+                    // Released between our look and our push: its unlock may not have seen us.
+                    unlockSlow();
+                }
+                while (!node.signalled) {
+                    LockSupport.park(this);
+                    if (Thread.interrupted()) {
+                        interrupted = true; // not interruptible: clear, so park() sleeps again
+                    }
+                }
+                spins = 0;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void push(LockNode node) {
+            for (; ; ) {
+                LockNode t = top;
+                node.next = t;
+                node.prev = null;
+                // The first node of an empty queue is its own tail; the others are not processed yet.
+                node.queueTail = t == null ? node : null;
+                if (TOP.compareAndSet(this, t, node)) {
+                    return;
+                }
+            }
+        }
+
+        final void unlock() {
+            int b = (int) BITS.getAndAdd(this, -LOCKED);
+            if ((b & QUEUE_LOCKED) == 0 && top != null) {
+                unlockSlow();
+            }
+        }
+
+        /** Wakes the oldest queued thread if the lock is free and nobody else is about to. */
+        private void unlockSlow() {
+            for (; ; ) {
+                int b = bits;
+                if ((b & (LOCKED | QUEUE_LOCKED)) != 0 || top == null) {
+                    // A holder's unlock, or the QUEUE_LOCKED holder, takes care; or nobody waits.
+                    return;
+                }
+                if (!BITS.compareAndSet(this, b, b | QUEUE_LOCKED)) {
+                    continue;
+                }
+                LockNode woken = takeOldest();
+                BITS.getAndAdd(this, -QUEUE_LOCKED);
+                if (woken != null) {
+                    Thread t = woken.thread;
+                    woken.signalled = true;
+                    LockSupport.unpark(t);
+                    return;
+                }
+                // Found nobody: an unlock that saw QUEUE_LOCKED set relied on us, and a push may
+                // have come after we looked. Look again.
+            }
+        }
+
+        /** Removes and returns the oldest queued node, or null; under {@code QUEUE_LOCKED}. */
+        private LockNode takeOldest() {
+            for (; ; ) {
+                LockNode head = top;
+                if (head == null) {
+                    return null;
+                }
+                // Link the nodes pushed since the last walk back to the newest processed one.
+                LockNode current = head;
+                LockNode tail;
+                while ((tail = current.queueTail) == null) {
+                    LockNode next = current.next;
+                    next.prev = current;
+                    current = next;
+                }
+                head.queueTail = tail;
+                LockNode newTail = tail.prev;
+                if (newTail == null) {
+                    // The only node: empty the queue, unless someone pushed meanwhile.
+                    if (TOP.compareAndSet(this, tail, null)) {
+                        return tail;
+                    }
+                    continue;
+                }
+                head.queueTail = newTail;
+                newTail.next = null;
+                return tail;
+            }
+        }
+
+        /** Whether some thread holds the lock (for tests and assertions). */
+        final boolean isLocked() {
+            return (bits & LOCKED) != 0;
+        }
+
+        /** Whether some thread is queued on the lock (for tests). */
+        final boolean hasQueuedThreads() {
+            return top != null;
+        }
+    }
+
+    /** A thread queued on a {@link BucketLock}. Links are written by the pusher before its push, then only under {@code QUEUE_LOCKED}. */
+    static final class LockNode {
+        final Thread thread;
+        /** The next older node. */
+        LockNode next;
+        /** The next newer node; filled in by the unlocker's walk. */
+        LockNode prev;
+        /** On the newest processed node: the oldest node. Null on nodes not processed yet. */
+        LockNode queueTail;
+        /** Set by the unlocker that removed this node from the queue. */
+        volatile boolean signalled;
+
+        LockNode(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    /** One slot of the table: a {@link BucketLock}, a FIFO of waiters and the eventual-fairness timer. */
+    static final class Bucket extends BucketLock {
         Waiter head;
         Waiter tail;
         /**
@@ -140,32 +342,6 @@ final class ParkingLot {
 
         Bucket(long nowNanos) {
             this.fairAtNanos = nowNanos;
-        }
-
-        void lock() {
-            if (!LOCKED.compareAndSet(this, 0, 1)) {
-                lockSlow();
-            }
-        }
-
-        private void lockSlow() {
-            for (int spins = 0; ; spins++) {
-                if (locked == 0 && LOCKED.compareAndSet(this, 0, 1)) {
-                    return;
-                }
-                // Held only for a few writes: spin briefly, then give the holder the core.
-                if (spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
-        void unlock() {
-            // Release is enough: everything written in the critical section happens-before the
-            // next holder's successful (volatile) compareAndSet.
-            LOCKED.setRelease(this, 0);
         }
 
         void enqueue(Waiter w) {
@@ -390,7 +566,7 @@ final class ParkingLot {
                 }
             }
             boolean more = found != null && hasWaiterAfter(found, lock, key);
-            boolean fair = found != null && bucket.beFair();
+            boolean fair = found != null && fairUnpark(bucket, lock, seam);
             token = callback.onUnpark(found == null ? 0 : 1, more, fair);
             if (found != null) {
                 bucket.unlink(prev, found);
@@ -402,6 +578,15 @@ final class ParkingLot {
         if (found != null) {
             deliver(found, token, seam);
         }
+    }
+
+    /**
+     * Whether this unpark is fair: the bucket's timer decides ({@link Bucket#beFair()}, which also
+     * re-arms it when due); a fault seam may then override the answer for tests.
+     */
+    private static boolean fairUnpark(Bucket bucket, Object lock, FaultSeam seam) {
+        boolean due = bucket.beFair();
+        return seam == null ? due : seam.fairUnpark(lock, due);
     }
 
     private static boolean hasWaiterAfter(Waiter w, Object lock, int key) {
@@ -451,7 +636,7 @@ final class ParkingLot {
                     count++;
                 }
             }
-            boolean fair = count > 0 && bucket.beFair();
+            boolean fair = count > 0 && fairUnpark(bucket, lock, seam);
             try {
                 token = callback.onUnpark(count, matching > count, fair);
             } catch (RuntimeException | Error e) {

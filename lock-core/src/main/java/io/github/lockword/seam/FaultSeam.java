@@ -164,4 +164,14 @@ public abstract class FaultSeam {
 
     /** After an unparker released the bucket lock and before it publishes the token; may delay. */
     public void beforeUnpark(Object lock, Thread waiter) {}
+
+    /**
+     * Under the bucket lock, when an unpark wakes at least one thread: whether that unpark is fair
+     * (the unlocker hands the lock to the woken thread). {@code timerDue} is the eventual-fairness
+     * timer's answer, already re-armed if it was due; return it to change nothing, or a constant to
+     * take the timer out of a test. Locks without a seam never call this.
+     */
+    public boolean fairUnpark(Object lock, boolean timerDue) {
+        return timerDue;
+    }
 }
