@@ -391,6 +391,9 @@ final class ParkingLot {
             }
             boolean more = found != null && hasWaiterAfter(found, lock, key);
             boolean fair = found != null && bucket.beFair();
+            if (found != null && seam != null) {
+                fair = seam.fairUnpark(lock, fair);
+            }
             token = callback.onUnpark(found == null ? 0 : 1, more, fair);
             if (found != null) {
                 bucket.unlink(prev, found);
@@ -452,6 +455,9 @@ final class ParkingLot {
                 }
             }
             boolean fair = count > 0 && bucket.beFair();
+            if (count > 0 && seam != null) {
+                fair = seam.fairUnpark(lock, fair);
+            }
             try {
                 token = callback.onUnpark(count, matching > count, fair);
             } catch (RuntimeException | Error e) {

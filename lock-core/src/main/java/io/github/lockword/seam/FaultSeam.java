@@ -162,6 +162,18 @@ public abstract class FaultSeam {
         return false;
     }
 
+    /**
+     * Whether an unpark that chose at least one waiter is fair (hands the lock off), given
+     * {@code timerDue}, the verdict of the parking-lot bucket's eventual-fairness timer (already
+     * consulted and advanced as without a seam). Called under the bucket lock, only when a waiter was
+     * chosen. The default returns {@code timerDue}; overriding it lets a test force the timer's
+     * verdict either way (a fair lock and the {@code unlock*Fair} calls hand off regardless).
+     * Production locks have no seam, so nothing changes for them.
+     */
+    public boolean fairUnpark(Object lock, boolean timerDue) {
+        return timerDue;
+    }
+
     /** After an unparker released the bucket lock and before it publishes the token; may delay. */
     public void beforeUnpark(Object lock, Thread waiter) {}
 }
