@@ -162,16 +162,18 @@ public abstract class FaultSeam {
         return false;
     }
 
-    /** After an unparker released the bucket lock and before it publishes the token; may delay. */
-    public void beforeUnpark(Object lock, Thread waiter) {}
-
     /**
-     * Under the bucket lock, when an unpark wakes at least one thread: whether that unpark is fair
-     * (the unlocker hands the lock to the woken thread). {@code timerDue} is the eventual-fairness
-     * timer's answer, already re-armed if it was due; return it to change nothing, or a constant to
-     * take the timer out of a test. Locks without a seam never call this.
+     * Whether an unpark that chose at least one waiter is fair (hands the lock off), given
+     * {@code timerDue}, the verdict of the parking-lot bucket's eventual-fairness timer (already
+     * consulted and advanced as without a seam). Called under the bucket lock, only when a waiter was
+     * chosen. The default returns {@code timerDue}; overriding it lets a test force the timer's
+     * verdict either way (a fair lock and the {@code unlock*Fair} calls hand off regardless).
+     * Production locks have no seam, so nothing changes for them.
      */
     public boolean fairUnpark(Object lock, boolean timerDue) {
         return timerDue;
     }
+
+    /** After an unparker released the bucket lock and before it publishes the token; may delay. */
+    public void beforeUnpark(Object lock, Thread waiter) {}
 }
