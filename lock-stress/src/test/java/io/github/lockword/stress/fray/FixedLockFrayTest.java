@@ -50,24 +50,13 @@ class FixedLockFrayTest {
         return out.stream();
     }
 
-    /**
-     * The interrupt scenarios run at 1-5 iterations per second (five threads, and many schedules
-     * in which a thread spins on a parking-lot bucket lock whose holder Fray has set aside): the
-     * test command gives them {@value} iterations.
-     */
-    static final int DEFAULT_ITERATIONS_SLOW = 20;
-
-    static boolean slow(String scenario) {
-        return scenario.startsWith("interrupt");
-    }
-
     @ParameterizedTest(name = "{0}[{1}]")
     @MethodSource("cases")
     void noErrorUnderFray(String scenario, FrayLock lock) {
         String only = System.getProperty("fray.scenarios", "");
         Assumptions.assumeTrue(
                 only.isEmpty() || Arrays.asList(only.split(",")).contains(scenario), "not in -Dfray.scenarios");
-        int iterations = FrayRunner.iterations(slow(scenario) ? DEFAULT_ITERATIONS_SLOW : DEFAULT_ITERATIONS);
+        int iterations = FrayRunner.iterations(DEFAULT_ITERATIONS);
         FrayRunner.Outcome o = FrayRunner.explore(scenario, lock, iterations);
         System.out.println("FRAY " + o);
         if (o.bug != null) {

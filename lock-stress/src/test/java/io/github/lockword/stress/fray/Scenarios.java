@@ -24,7 +24,7 @@ import java.util.concurrent.locks.Condition;
  * that made it, naming the word ({@link LockState#explain}).
  *
  * <p>Fray chooses the interleaving at every synchronization point (each atomic access to the word,
- * each bucket spin-lock CAS, park, unpark, thread start and join). Time is Fray's mocked clock:
+ * each bucket-lock CAS, park, unpark, thread start and join). Time is Fray's mocked clock:
  * {@code System.nanoTime()} advances by a fixed step per call and per scheduling step, and a timed
  * park can time out at any point of the schedule once its deadline has passed; so a
  * {@link #TIMEOUT_US} timeout sometimes runs out and sometimes does not, as Fray chooses.
