@@ -63,6 +63,7 @@ class BucketLockTest extends LockTestSupport {
         assertEquals(0, overlaps.get(), "two threads held the bucket lock at once");
         bucket.lock();
         try {
+            assertTrue(bucket.isLocked(), "isLocked() is false while the lock is held");
             assertEquals((long) threads * rounds, plainCounter[0]);
         } finally {
             bucket.unlock();
