@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * read-biased lock) under
  * Fray: no assertion, exception or deadlock in {@code -Dfray.iterations} iterations per test (the
  * test command's default is small to fit CI's budget; lock-stress's README has the command and the
- * figures of a 10,000-iteration run).
+ * figures of a 10,000-iteration run). {@code -Dfray.scenarios=a,b} and {@code -Dfray.locks=FIXED,FAIR}
+ * limit the cases; a long run needs {@code -Djunit.jupiter.execution.timeout.default=30m} too (the
+ * test command bounds every test to 5 minutes).
  */
 class FixedLockFrayTest {
 
@@ -56,6 +58,9 @@ class FixedLockFrayTest {
         String only = System.getProperty("fray.scenarios", "");
         Assumptions.assumeTrue(
                 only.isEmpty() || Arrays.asList(only.split(",")).contains(scenario), "not in -Dfray.scenarios");
+        String locks = System.getProperty("fray.locks", "");
+        Assumptions.assumeTrue(
+                locks.isEmpty() || Arrays.asList(locks.split(",")).contains(lock.name()), "not in -Dfray.locks");
         int iterations = FrayRunner.iterations(DEFAULT_ITERATIONS);
         FrayRunner.Outcome o = FrayRunner.explore(scenario, lock, iterations);
         System.out.println("FRAY " + o);
