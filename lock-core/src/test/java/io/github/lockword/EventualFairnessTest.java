@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.lockword.seam.FaultSeam;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -61,12 +60,6 @@ class EventualFairnessTest extends LockTestSupport {
     /** Longest any single acquisition of the victim behind the hog may wait. */
     static final long BOUND_MS = 2_000;
 
-    private enum Mode {
-        READ,
-        UPGRADABLE,
-        WRITE
-    }
-
     private volatile boolean stop;
 
     // ------------------------------------------------------------------------------- the timer
@@ -104,7 +97,7 @@ class EventualFairnessTest extends LockTestSupport {
         };
         RwLock lock = FaultSeam.newLock("eventual-fairness", false, seam);
         assertFalse(lock.isFair(), "the lock must be only eventually fair");
-        long share = victim == Mode.WRITE ? W : victim == Mode.UPGRADABLE ? R | U : R;
+        long share = shareOf(victim);
         for (int round = 0; round < TIMER_ROUNDS; round++) {
             acquire(lock, holder);
             AtomicBoolean got = new AtomicBoolean();
@@ -210,54 +203,6 @@ class EventualFairnessTest extends LockTestSupport {
     }
 
     // ------------------------------------------------------------------------------- helpers
-
-    private static void acquire(RwLock lock, Mode mode) {
-        switch (mode) {
-            case READ:
-                lock.lockRead();
-                break;
-            case UPGRADABLE:
-                lock.lockUpgradable();
-                break;
-            default:
-                lock.lockWrite();
-        }
-    }
-
-    private static boolean tryAcquire(RwLock lock, Mode mode, long millis) throws InterruptedException {
-        switch (mode) {
-            case READ:
-                return lock.tryLockRead(millis, TimeUnit.MILLISECONDS);
-            case UPGRADABLE:
-                return lock.tryLockUpgradable(millis, TimeUnit.MILLISECONDS);
-            default:
-                return lock.tryLockWrite(millis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private static boolean tryAcquireNow(RwLock lock, Mode mode) {
-        switch (mode) {
-            case READ:
-                return lock.tryLockRead();
-            case UPGRADABLE:
-                return lock.tryLockUpgradable();
-            default:
-                return lock.tryLockWrite();
-        }
-    }
-
-    private static void release(RwLock lock, Mode mode) {
-        switch (mode) {
-            case READ:
-                lock.unlockRead();
-                break;
-            case UPGRADABLE:
-                lock.unlockUpgradable();
-                break;
-            default:
-                lock.unlockWrite();
-        }
-    }
 
     private static void busy(long nanos) {
         long end = System.nanoTime() + nanos;

@@ -40,12 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 class FairUnparkHookTest extends LockTestSupport {
 
-    private enum Mode {
-        READ,
-        UPGRADABLE,
-        WRITE
-    }
-
     /** Forces the fairness timer's verdict and reads the word at the first delivery after {@link #reset}. */
     static final class ForcedTimer extends FaultSeam {
         final boolean due;
@@ -145,7 +139,7 @@ class FairUnparkHookTest extends LockTestSupport {
         acquire(lock, holder);
         AtomicBoolean got = new AtomicBoolean();
         Thread t = newStartedThread("victim-" + victim, () -> {
-            got.set(tryAcquire(lock, victim));
+            got.set(tryAcquire(lock, victim, LONG_DELAY_MS));
             if (got.get()) {
                 release(lock, victim, false);
             }
@@ -256,52 +250,5 @@ class FairUnparkHookTest extends LockTestSupport {
                         null));
         waitForBlockedOn(lock, t);
         return t;
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private static void acquire(RwLock lock, Mode mode) {
-        switch (mode) {
-            case READ:
-                lock.lockRead();
-                break;
-            case UPGRADABLE:
-                lock.lockUpgradable();
-                break;
-            default:
-                lock.lockWrite();
-        }
-    }
-
-    private static boolean tryAcquire(RwLock lock, Mode mode) throws InterruptedException {
-        switch (mode) {
-            case READ:
-                return lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS);
-            case UPGRADABLE:
-                return lock.tryLockUpgradable(LONG_DELAY_MS, MILLISECONDS);
-            default:
-                return lock.tryLockWrite(LONG_DELAY_MS, MILLISECONDS);
-        }
-    }
-
-    private static void release(RwLock lock, Mode mode, boolean fair) {
-        switch (mode) {
-            case READ:
-                lock.unlockRead();
-                break;
-            case UPGRADABLE:
-                if (fair) {
-                    lock.unlockUpgradableFair();
-                } else {
-                    lock.unlockUpgradable();
-                }
-                break;
-            default:
-                if (fair) {
-                    lock.unlockWriteFair();
-                } else {
-                    lock.unlockWrite();
-                }
-        }
     }
 }

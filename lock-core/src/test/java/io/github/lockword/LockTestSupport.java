@@ -116,6 +116,79 @@ abstract class LockTestSupport {
     }
 
     /** Waits for {@code t} to end (bounded) and fails with its stack if it does not. */
+    /** An acquisition mode for tests that run the same steps in each. */
+    enum Mode {
+        READ,
+        UPGRADABLE,
+        WRITE
+    }
+
+    /** The word share a holder of {@code mode} adds. */
+    static long shareOf(Mode mode) {
+        return mode == Mode.WRITE ? W : mode == Mode.UPGRADABLE ? R | U : R;
+    }
+
+    static void acquire(RwLock lock, Mode mode) {
+        switch (mode) {
+            case READ:
+                lock.lockRead();
+                break;
+            case UPGRADABLE:
+                lock.lockUpgradable();
+                break;
+            default:
+                lock.lockWrite();
+        }
+    }
+
+    static boolean tryAcquire(RwLock lock, Mode mode, long millis) throws InterruptedException {
+        switch (mode) {
+            case READ:
+                return lock.tryLockRead(millis, MILLISECONDS);
+            case UPGRADABLE:
+                return lock.tryLockUpgradable(millis, MILLISECONDS);
+            default:
+                return lock.tryLockWrite(millis, MILLISECONDS);
+        }
+    }
+
+    static boolean tryAcquireNow(RwLock lock, Mode mode) {
+        switch (mode) {
+            case READ:
+                return lock.tryLockRead();
+            case UPGRADABLE:
+                return lock.tryLockUpgradable();
+            default:
+                return lock.tryLockWrite();
+        }
+    }
+
+    static void release(RwLock lock, Mode mode) {
+        release(lock, mode, false);
+    }
+
+    /** Releases {@code mode}; {@code fair} uses the {@code unlock*Fair} form where there is one. */
+    static void release(RwLock lock, Mode mode, boolean fair) {
+        switch (mode) {
+            case READ:
+                lock.unlockRead();
+                break;
+            case UPGRADABLE:
+                if (fair) {
+                    lock.unlockUpgradableFair();
+                } else {
+                    lock.unlockUpgradable();
+                }
+                break;
+            default:
+                if (fair) {
+                    lock.unlockWriteFair();
+                } else {
+                    lock.unlockWrite();
+                }
+        }
+    }
+
     static void awaitTermination(Thread t) throws InterruptedException {
         t.join(LONG_DELAY_MS);
         if (t.isAlive()) {
