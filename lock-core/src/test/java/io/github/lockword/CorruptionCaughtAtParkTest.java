@@ -25,14 +25,7 @@ class CorruptionCaughtAtParkTest extends LockTestSupport {
 
     /** Runs {@code corrupt} when {@code victim} is about to park. */
     private static RwLock lockCorruptedBeforePark(String name, AtomicReference<Thread> victim, Runnable corrupt) {
-        LockListener listener = new LockListener() {
-            @Override
-            public void contended(RwLock lock, LockMode mode, long word) {
-                if (Thread.currentThread() == victim.get()) {
-                    corrupt.run();
-                }
-            }
-        };
+        LockListener listener = whenContended(victim, corrupt);
         return new RwLock(new Config(name, false, false, false, listener, null, Config.DEFAULT_LONG_HOLD.toNanos()));
     }
 

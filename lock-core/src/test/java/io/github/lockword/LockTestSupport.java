@@ -116,6 +116,21 @@ abstract class LockTestSupport {
     }
 
     /** Waits for {@code t} to end (bounded) and fails with its stack if it does not. */
+    /**
+     * A listener that runs {@code action} when {@code victim} reports a contended acquisition, i.e.
+     * after it set its park bit and before it parks: the place to plant a word a park must refuse.
+     */
+    static LockListener whenContended(AtomicReference<Thread> victim, Runnable action) {
+        return new LockListener() {
+            @Override
+            public void contended(RwLock lock, LockMode mode, long word) {
+                if (Thread.currentThread() == victim.get()) {
+                    action.run();
+                }
+            }
+        };
+    }
+
     /** An acquisition mode for tests that run the same steps in each. */
     enum Mode {
         READ,

@@ -83,14 +83,7 @@ class WaitEndTest extends LockTestSupport {
         AtomicReference<RwLock> ref = new AtomicReference<>();
         AtomicReference<Thread> victim = new AtomicReference<>();
         long corrupt = W | U | P; // UPGRADABLE with WRITER
-        LockListener plant = new LockListener() {
-            @Override
-            public void contended(RwLock lock, LockMode mode, long word) {
-                if (Thread.currentThread() == victim.get()) {
-                    ref.get().setStateWordForTesting(corrupt);
-                }
-            }
-        };
+        LockListener plant = whenContended(victim, () -> ref.get().setStateWordForTesting(corrupt));
         RwLock lock = observed("wait-ends-corrupt", plant, null);
         ref.set(lock);
         Path file = tmp.resolve("corrupt.jfr");
