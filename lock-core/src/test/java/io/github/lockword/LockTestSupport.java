@@ -115,7 +115,6 @@ abstract class LockTestSupport {
         }
     }
 
-    /** Waits for {@code t} to end (bounded) and fails with its stack if it does not. */
     /**
      * A listener that runs {@code action} when {@code victim} reports a contended acquisition, i.e.
      * after it set its park bit and before it parks: the place to plant a word a park must refuse.
@@ -204,6 +203,7 @@ abstract class LockTestSupport {
         }
     }
 
+    /** Waits for {@code t} to end (bounded) and fails with its stack if it does not. */
     static void awaitTermination(Thread t) throws InterruptedException {
         t.join(LONG_DELAY_MS);
         if (t.isAlive()) {
