@@ -227,6 +227,31 @@ class ReadBiasTest extends LockTestSupport {
     }
 
     @Test
+    void notEveryReadOnTheWordReadsTheClock() {
+        // With the inhibit time already over, a read on the word turns the bias back on only when it
+        // is one of the sampled reads (one in REBIAS_SAMPLE, at random). Were every read to check,
+        // the first read of each round would; the chance that sampling makes it the first read in
+        // all 40 rounds is 8^-40.
+        InstrumentedRwLock lock = biased();
+        int firstReadRounds = 0;
+        for (int round = 0; round < 40; round++) {
+            lock.inhibitBiasForTesting(0);
+            int reads = 0;
+            while (!lock.biasNow() && reads < 50 * InstrumentedRwLock.REBIAS_SAMPLE) {
+                lock.lockRead();
+                lock.unlockRead();
+                reads++;
+            }
+            assertTrue(lock.biasNow(), "the bias is still off after " + reads + " reads on the word");
+            if (reads == 1) {
+                firstReadRounds++;
+            }
+        }
+        assertTrue(firstReadRounds < 40, "every round's first read turned the bias back on");
+        assertEquals(0L, lock.stateWord());
+    }
+
+    @Test
     void theBiasComesBackOnlyAfterTheInhibitTime() throws InterruptedException {
         InstrumentedRwLock lock = biased();
         Holder reader = holdBiasedRead(lock);
@@ -252,17 +277,29 @@ class ReadBiasTest extends LockTestSupport {
             assertEquals(R, lock.stateWord(), "a read during the inhibit time goes to the word");
             assertEquals(0L, lock.biasedReadShares());
             early.release();
+            // However many reads check the clock meanwhile.
+            for (int i = 0; i < 50 * InstrumentedRwLock.REBIAS_SAMPLE; i++) {
+                lock.lockRead();
+                lock.unlockRead();
+            }
             assertTrue(System.nanoTime() - lock.inhibitUntilNanos() < 0 || !lock.biasNow());
         }
         assertTrue(revokeEnd - revokeStart < MILLISECONDS.toNanos(LONG_DELAY_MS));
-        // After it, the first read on the word turns the bias back on, and the next read is biased.
+        // After it, reads on the word turn the bias back on: one in REBIAS_SAMPLE, at random, reads
+        // the clock, so it takes a few (the chance that 50 * REBIAS_SAMPLE reads are not enough is
+        // below 1e-20). Then the next read is biased.
         while (System.nanoTime() - lock.inhibitUntilNanos() < 0) {
             Thread.sleep(10);
         }
-        Holder word = holdRead(lock);
-        assertTrue(lock.biasNow(), "the bias is back after the inhibit time");
+        int reads = 0;
+        while (!lock.biasNow() && reads < 50 * InstrumentedRwLock.REBIAS_SAMPLE) {
+            lock.lockRead();
+            assertEquals(R, lock.stateWord(), "a read before the bias is back goes to the word");
+            lock.unlockRead();
+            reads++;
+        }
+        assertTrue(lock.biasNow(), "the bias is back " + reads + " reads after the inhibit time");
         Holder slot = holdBiasedRead(lock);
-        word.release();
         slot.release();
         assertWord(0, lock);
     }
