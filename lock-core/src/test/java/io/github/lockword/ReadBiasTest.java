@@ -231,7 +231,7 @@ class ReadBiasTest extends LockTestSupport {
         // With the inhibit time already over, a read on the word turns the bias back on only when it
         // is one of the sampled reads (one in REBIAS_SAMPLE, at random). Were every read to check,
         // the first read of each round would; the chance that sampling makes it the first read in
-        // all 40 rounds is 8^-40.
+        // all 40 rounds is REBIAS_SAMPLE^-40.
         InstrumentedRwLock lock = biased();
         int firstReadRounds = 0;
         for (int round = 0; round < 40; round++) {
