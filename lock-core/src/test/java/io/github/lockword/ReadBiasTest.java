@@ -42,6 +42,24 @@ class ReadBiasTest extends LockTestSupport {
         return h;
     }
 
+    /** More reads on the word than sampling could need to turn the bias back on (see below). */
+    private static final int ENOUGH_READS = 50 * InstrumentedRwLock.REBIAS_SAMPLE;
+
+    /**
+     * Reads on the word (each asserted to be there) until one turns the bias back on, at most
+     * {@link #ENOUGH_READS}; returns how many it took. The caller asserts that the bias is back.
+     */
+    private static int readOnTheWordUntilBiased(InstrumentedRwLock lock) {
+        int reads = 0;
+        while (!lock.biasNow() && reads < ENOUGH_READS) {
+            lock.lockRead();
+            assertEquals(R, lock.stateWord(), "a read before the bias is back goes to the word");
+            lock.unlockRead();
+            reads++;
+        }
+        return reads;
+    }
+
     @Test
     void theDefaultLockIsNotBiasedAndTheBuilderOptionIs() {
         assertFalse(new RwLock() instanceof InstrumentedRwLock, "new RwLock() stays the one-word lock");
@@ -236,12 +254,7 @@ class ReadBiasTest extends LockTestSupport {
         int firstReadRounds = 0;
         for (int round = 0; round < 40; round++) {
             lock.inhibitBiasForTesting(0);
-            int reads = 0;
-            while (!lock.biasNow() && reads < 50 * InstrumentedRwLock.REBIAS_SAMPLE) {
-                lock.lockRead();
-                lock.unlockRead();
-                reads++;
-            }
+            int reads = readOnTheWordUntilBiased(lock);
             assertTrue(lock.biasNow(), "the bias is still off after " + reads + " reads on the word");
             if (reads == 1) {
                 firstReadRounds++;
@@ -278,26 +291,24 @@ class ReadBiasTest extends LockTestSupport {
             assertEquals(0L, lock.biasedReadShares());
             early.release();
             // However many reads check the clock meanwhile.
-            for (int i = 0; i < 50 * InstrumentedRwLock.REBIAS_SAMPLE; i++) {
+            for (int i = 0; i < ENOUGH_READS; i++) {
                 lock.lockRead();
                 lock.unlockRead();
             }
-            assertTrue(System.nanoTime() - lock.inhibitUntilNanos() < 0 || !lock.biasNow());
+            // The bias is read before the clock: if it is on and the inhibit time has still not
+            // passed, a read turned it on too early.
+            boolean biasOn = lock.biasNow();
+            boolean stillInhibited = System.nanoTime() - lock.inhibitUntilNanos() < 0;
+            assertFalse(biasOn && stillInhibited, "the bias came back during the inhibit time");
         }
         assertTrue(revokeEnd - revokeStart < MILLISECONDS.toNanos(LONG_DELAY_MS));
         // After it, reads on the word turn the bias back on: one in REBIAS_SAMPLE, at random, reads
-        // the clock, so it takes a few (the chance that 50 * REBIAS_SAMPLE reads are not enough is
-        // below 1e-20). Then the next read is biased.
+        // the clock, so it takes a few (the chance that ENOUGH_READS are not enough is below 1e-20).
+        // Then the next read is biased.
         while (System.nanoTime() - lock.inhibitUntilNanos() < 0) {
             Thread.sleep(10);
         }
-        int reads = 0;
-        while (!lock.biasNow() && reads < 50 * InstrumentedRwLock.REBIAS_SAMPLE) {
-            lock.lockRead();
-            assertEquals(R, lock.stateWord(), "a read before the bias is back goes to the word");
-            lock.unlockRead();
-            reads++;
-        }
+        int reads = readOnTheWordUntilBiased(lock);
         assertTrue(lock.biasNow(), "the bias is back " + reads + " reads after the inhibit time");
         Holder slot = holdBiasedRead(lock);
         slot.release();
