@@ -55,12 +55,8 @@ class FixedLockFrayTest {
     @ParameterizedTest(name = "{0}[{1}]")
     @MethodSource("cases")
     void noErrorUnderFray(String scenario, FrayLock lock) {
-        String only = System.getProperty("fray.scenarios", "");
-        Assumptions.assumeTrue(
-                only.isEmpty() || Arrays.asList(only.split(",")).contains(scenario), "not in -Dfray.scenarios");
-        String locks = System.getProperty("fray.locks", "");
-        Assumptions.assumeTrue(
-                locks.isEmpty() || Arrays.asList(locks.split(",")).contains(lock.name()), "not in -Dfray.locks");
+        assumeSelected("fray.scenarios", scenario);
+        assumeSelected("fray.locks", lock.name());
         int iterations = FrayRunner.iterations(DEFAULT_ITERATIONS);
         FrayRunner.Outcome o = FrayRunner.explore(scenario, lock, iterations);
         System.out.println("FRAY " + o);
@@ -71,5 +67,11 @@ class FixedLockFrayTest {
                     o.bug);
         }
         assertEquals(iterations, o.iterations, "iterations run (Fray's time limit hit?)");
+    }
+
+    /** Skips the case unless the comma-separated system property {@code property} is unset or names {@code name}. */
+    private static void assumeSelected(String property, String name) {
+        String only = System.getProperty(property, "");
+        Assumptions.assumeTrue(only.isEmpty() || Arrays.asList(only.split(",")).contains(name), "not in -D" + property);
     }
 }
