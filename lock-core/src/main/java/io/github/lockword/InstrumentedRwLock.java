@@ -488,10 +488,10 @@ final class InstrumentedRwLock extends RwLock {
      * one read in {@link #REBIAS_SAMPLE} on average, chosen at random, reads the clock: while the
      * bias is inhibited every read on the word comes through here, and BRAVO's check there reads a
      * cycle counter, which costs a few cycles, where {@code System.nanoTime()} costs tens of
-     * nanoseconds. On one thread at 95:5, sampling one read in 64 took the catalog benchmark from
-     * about 23 to 49 map operations per microsecond and the 100-token mix from 4.47 to 5.10 ops/us
-     * (lock-bench/README.md). The bias comes back some tens of reads after the inhibit time, never
-     * earlier.
+     * nanoseconds: a clock read on every such read halved the catalog benchmark's throughput on
+     * one thread (lock-bench/README.md, "The read-biased lock's sampled clock check"). The bias
+     * comes back about {@link #REBIAS_SAMPLE} reads on the word after the inhibit time on average,
+     * never earlier.
      */
     private void maybeRebias() {
         if (!rbias
