@@ -166,17 +166,6 @@ abstract class LockTestSupport {
         }
     }
 
-    static boolean tryAcquireNow(RwLock lock, Mode mode) {
-        switch (mode) {
-            case READ:
-                return lock.tryLockRead();
-            case UPGRADABLE:
-                return lock.tryLockUpgradable();
-            default:
-                return lock.tryLockWrite();
-        }
-    }
-
     static void release(RwLock lock, Mode mode) {
         release(lock, mode, false);
     }
