@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
  * instead of sleeping where nobody will wake it.
  *
  * <ul>
+ *   <li>MAIN queue: a reader set PARKED behind a WRITER, and PARKED is cleared again before it
+ *       parks. Its park must refuse: it sets PARKED again and parks, and the writer's unlock wakes
+ *       it.</li>
  *   <li>MAIN queue: a reader set PARKED behind a WRITER; the WRITER goes away (PARKED stays set)
  *       before the reader parks. Its park must refuse (the reader is no longer blocked) and the
  *       reader get in: nobody would ever wake it otherwise. The change is made from the listener's
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Mutants it kills (each applied by hand, the test failing, then restored):
  * {@code MainPark.validate}'s {@code (s & flags) != 0} as {@code (s | flags) != 0} (the reader sleeps
- * until its timeout), {@code WriterPark.validate}'s {@code (s & WP) != 0} as {@code (s | WP) != 0}
+ * until its timeout), its {@code (s & P) != 0} as {@code (s | P) != 0} (the reader parks on a word
+ * without PARKED, which no unlock wakes), {@code WriterPark.validate}'s {@code (s & WP) != 0} as {@code (s | WP) != 0}
  * (the writer sleeps through the reader's unlock until its timeout).
  */
 class ParkRevalidationTest extends LockTestSupport {
@@ -66,6 +70,42 @@ class ParkRevalidationTest extends LockTestSupport {
         // Nobody parked, so nobody cleared the PARKED the reader found set.
         assertWord(P, lock);
         assertEquals(0, lock.getQueueLength());
+    }
+
+    @Test
+    void aReaderWhoseParkedBitWasClearedBeforeItParksSetsItAgainAndIsWokenByTheUnlock() throws InterruptedException {
+        AtomicReference<RwLock> ref = new AtomicReference<>();
+        AtomicBoolean changed = new AtomicBoolean();
+        LockListener listener = new LockListener() {
+            @Override
+            public void contended(RwLock lock, LockMode mode, long word) {
+                // On the reader, after it set PARKED and before it parks: PARKED is gone again (as
+                // if an unlocker had found the queue empty and cleared it), the writer still in.
+                if (changed.compareAndSet(false, true)) {
+                    ref.get().setStateWordForTesting(W);
+                }
+            }
+        };
+        RwLock lock = new RwLock(new Config(
+                "parked-revalidate", false, false, false, listener, null, Config.DEFAULT_LONG_HOLD.toNanos()));
+        ref.set(lock);
+        lock.lockWrite();
+        AtomicReference<Boolean> got = new AtomicReference<>();
+        Thread reader = newStartedThread("reader", () -> {
+            got.set(lock.tryLockRead(LONG_DELAY_MS, MILLISECONDS));
+            if (got.get()) {
+                lock.unlockRead();
+            }
+        });
+        waitForParked(lock, reader);
+        assertTrue(changed.get(), "the reader never announced its wait");
+        // It parked only after setting PARKED again: the writer's unlock will wake it.
+        assertWord(W | P, lock);
+        lock.unlockWrite();
+        awaitTermination(reader);
+        assertEquals(Boolean.TRUE, got.get(), "the reader slept through the writer's unlock");
+        assertWord(0, lock);
+        assertFalse(lock.hasQueuedThreads());
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Behaviour that only an exact look pins down (each case was a surviving PIT mutant): the
  * {@link Duration} tries report failure, the interruptible guards really lock, a timed-out writer
  * or upgrader leaves the word exactly as before it asked (no stale WRITER_PARKED until the readers
- * happen to leave), the write owner's downgrade refuses a word that does not show its write lock,
+ * happen to leave), {@code tryLockRead()} takes a share when the reader count's top bit is set, the write owner's downgrade refuses a word that does not show its write lock,
  * and a deserialized default lock is the plain class again.
  */
 class PinnedEdgesTest extends LockTestSupport {
@@ -35,6 +35,18 @@ class PinnedEdgesTest extends LockTestSupport {
         assertWord(W, lock);
         writer.release();
         assertWord(0, lock);
+    }
+
+    @Test
+    void tryLockReadWithTheCountsTopBitSetTakesItsShareOnTheSlowPath() {
+        // 2^59 readers: the count's top bit is the word's sign bit, which the fast path leaves to
+        // the slow path (it checks the 2^60-1 limit). That path must take the share, not refuse.
+        RwLock lock = new RwLock();
+        lock.setStateWordForTesting(Long.MIN_VALUE);
+        assertTrue(lock.tryLockRead(), "a reader was refused at 2^59 readers, far below the limit");
+        assertWord(Long.MIN_VALUE + R, lock);
+        lock.unlockRead();
+        assertWord(Long.MIN_VALUE, lock);
     }
 
     @Test
