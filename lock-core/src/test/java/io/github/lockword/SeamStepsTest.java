@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lockword.seam.FaultSeam;
+import io.github.lockword.seam.GiveBack;
 import io.github.lockword.seam.SeamPoint;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,9 @@ import org.junit.jupiter.api.Test;
  *       validation when the seam keeps detection on (the writer throws
  *       {@link LockCorruptedException}), and accepted when the seam turns detection off (the writer
  *       sleeps on it and times out, as parking_lot 0.12.3 would).</li>
+ *   <li>{@code clearWriterParkedOnTimeout}: a timed-out writer or upgrader asks the seam, with its
+ *       kind of give-back, whether its timed-out callback clears WRITER_PARKED, and does what it is
+ *       told (pre-fix: it leaves the bit to the last reader).</li>
  * </ul>
  *
  * <p>Mutants it kills (each applied by hand, the test failing, then restored): in
@@ -34,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * null} taken as false and the {@code pause(WRITER_BEFORE_PARK)} call removed; in
  * {@code detectsCorruption}, {@code seam.detectCorruption()} taken as false (a seamed lock then never
  * detects at a park); in {@code WriterPark.validate}, {@code !detectsCorruption()} taken as false (a
- * blind seam's writer then spins on INVALID parks forever instead of sleeping and timing out).
+ * blind seam's writer then spins on INVALID parks forever instead of sleeping and timing out); in
+ * {@code WriterPark.timedOut}, the seam's answer ignored (WRITER_PARKED always cleared).
  */
 class SeamStepsTest extends LockTestSupport {
 
@@ -137,6 +144,56 @@ class SeamStepsTest extends LockTestSupport {
         assertEquals(0, lock.getQueueLength());
         assertTrue(lock.stateWord() != corrupt);
         lock.setStateWordForTesting(R);
+        lock.unlockRead();
+        assertWord(0, lock);
+    }
+
+    // ------------------------------------------------------------ clearWriterParkedOnTimeout
+
+    /** A seam that records which give-back asked and answers {@code clear}. */
+    private static final class ClearAnswer extends FaultSeam {
+        final boolean clear;
+        final List<GiveBack> asked = new CopyOnWriteArrayList<>();
+
+        ClearAnswer(boolean clear) {
+            this.clear = clear;
+        }
+
+        @Override
+        public boolean clearWriterParkedOnTimeout(GiveBack op) {
+            asked.add(op);
+            return clear;
+        }
+    }
+
+    @Test
+    void aTimedOutWriteLeavesWriterParkedSetWhenTheSeamSaysNotToClearIt() throws InterruptedException {
+        ClearAnswer seam = new ClearAnswer(false);
+        RwLock lock = FaultSeam.newLock("timed-out-no-clear", false, seam);
+        lock.lockRead();
+        Thread writer = newStartedThread("writer", () -> assertFalse(lock.tryLockWrite(SHORT_DELAY_MS, MILLISECONDS)));
+        awaitTermination(writer);
+        // Pre-fix behaviour: the timed-out callback left WRITER_PARKED; the give-back took WRITER.
+        assertWord(R | WP, lock);
+        assertEquals(List.of(GiveBack.WRITE), seam.asked);
+        // The last reader's release wakes the empty WRITER queue, whose callback clears it.
+        lock.unlockRead();
+        assertWord(0, lock);
+    }
+
+    @Test
+    void aTimedOutUpgradeAsksTheSeamAsAnUpgradeAndClearsWhenToldTo() throws InterruptedException {
+        ClearAnswer seam = new ClearAnswer(true);
+        RwLock lock = FaultSeam.newLock("timed-out-clear", false, seam);
+        lock.lockRead(); // the reader the upgrader waits for
+        Thread upgrader = newStartedThread("upgrader", () -> {
+            lock.lockUpgradable();
+            assertFalse(lock.tryUpgrade(SHORT_DELAY_MS, MILLISECONDS));
+            lock.unlockUpgradable();
+        });
+        awaitTermination(upgrader);
+        assertWord(R, lock);
+        assertEquals(List.of(GiveBack.UPGRADE), seam.asked);
         lock.unlockRead();
         assertWord(0, lock);
     }
