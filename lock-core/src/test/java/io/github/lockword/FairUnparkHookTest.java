@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>Timer "not due": a default lock's plain {@code unlockWrite} / {@code unlockUpgradable} does
  *       not hand off; a fair lock's plain unlocks and {@code unlockWriteFair} /
- *       {@code unlockUpgradableFair} on a default lock do.</li>
+ *       {@code unlockUpgradableFair} on a default lock do, on the builder's lock too.</li>
  *   <li>Timer "due": a default lock's plain unlocks hand off.</li>
  *   <li>The hook itself (in {@link ParkingLot}): consulted only when an unpark chose a waiter, with
  *       the timer's own verdict, and its answer is what the unpark callback gets as
@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * {@code fair || beFair} taken as {@code true} in its write-unlock and its upgradable-unlock branch
  * (before this hook, the timer was due at nearly every unlock of a test and hid all six); in
  * {@code ParkingLot}, the hook called without a chosen waiter or its answer ignored, in
- * {@code unparkOne} and {@code unparkFilter}.
+ * {@code unparkOne} and {@code unparkFilter}; in {@code InstrumentedRwLock}, {@code releaseWrite}'s
+ * and {@code releaseUpgradable}'s {@code fair ? STEP_UNLOCK_FAIR : STEP_UNLOCK} taken as
+ * {@code STEP_UNLOCK}.
  */
 class FairUnparkHookTest extends LockTestSupport {
 
@@ -116,6 +118,17 @@ class FairUnparkHookTest extends LockTestSupport {
         assertDelivered(false, false, Mode.UPGRADABLE, true, Mode.WRITE, W);
     }
 
+    @Test
+    void theBuildersFairUnlocksHandOffAndItsPlainUnlocksDoNotWhenTheTimerIsNotDue() throws InterruptedException {
+        // InstrumentedRwLock passes the fair flag of unlockWriteFair / unlockUpgradableFair on to
+        // RwLock (built here directly, with the seam the builder cannot give it).
+        assertDelivered(true, false, false, Mode.WRITE, true, Mode.WRITE, W);
+        assertDelivered(true, false, false, Mode.WRITE, true, Mode.READ, R);
+        assertDelivered(true, false, false, Mode.UPGRADABLE, true, Mode.WRITE, W);
+        assertDelivered(true, false, false, Mode.WRITE, false, Mode.WRITE, 0L);
+        assertDelivered(true, false, false, Mode.UPGRADABLE, false, Mode.WRITE, 0L);
+    }
+
     // ------------------------------------------------------------------ timer due: handoff
 
     @Test
@@ -133,8 +146,31 @@ class FairUnparkHookTest extends LockTestSupport {
     private void assertDelivered(
             boolean fairLock, boolean timerDue, Mode holder, boolean fairUnlock, Mode victim, long expected)
             throws InterruptedException {
+        assertDelivered(false, fairLock, timerDue, holder, fairUnlock, victim, expected);
+    }
+
+    /** The same, on the builder's lock ({@link InstrumentedRwLock}, holds tracked) if {@code built}. */
+    private void assertDelivered(
+            boolean built,
+            boolean fairLock,
+            boolean timerDue,
+            Mode holder,
+            boolean fairUnlock,
+            Mode victim,
+            long expected)
+            throws InterruptedException {
         ForcedTimer seam = new ForcedTimer(timerDue);
-        RwLock lock = FaultSeam.newLock("forced-timer", fairLock, seam);
+        RwLock lock = built
+                ? new InstrumentedRwLock(new Config(
+                        "forced-timer-built",
+                        fairLock,
+                        false,
+                        true,
+                        false,
+                        null,
+                        seam,
+                        Config.DEFAULT_LONG_HOLD.toNanos()))
+                : FaultSeam.newLock("forced-timer", fairLock, seam);
         assertEquals(fairLock, lock.isFair());
         acquire(lock, holder);
         AtomicBoolean got = new AtomicBoolean();
@@ -153,8 +189,9 @@ class FairUnparkHookTest extends LockTestSupport {
                 LockState.hex(expected),
                 LockState.hex(delivered),
                 () -> String.format(
-                        "%s lock, timer %s, %s%s unlock waking a %s: the word at delivery was %s, expected %s (%s)",
+                        "%s%s lock, timer %s, %s%s unlock waking a %s: the word at delivery was %s, expected %s (%s)",
                         fairLock ? "fair" : "default",
+                        built ? " built" : "",
                         timerDue ? "due" : "not due",
                         holder,
                         fairUnlock ? " fair" : "",
