@@ -40,22 +40,32 @@ import org.junit.jupiter.api.Test;
  */
 class ParkRevalidationTest extends LockTestSupport {
 
-    @Test
-    void aReaderWhoseWriterLeftBetweenSettingParkedAndParkingDoesNotSleep() throws InterruptedException {
+    /**
+     * A plain lock whose listener sets the word to {@code forged} at the first announced wait, that
+     * is on the waiting thread after it set its park bit and before it parks; {@code changed} tells
+     * that it happened.
+     */
+    private static RwLock forgingAtFirstWait(String name, long forged, AtomicBoolean changed) {
         AtomicReference<RwLock> ref = new AtomicReference<>();
-        AtomicBoolean changed = new AtomicBoolean();
         LockListener listener = new LockListener() {
             @Override
             public void contended(RwLock lock, LockMode mode, long word) {
-                // On the reader, after it set PARKED and before it parks: the forged writer is gone.
                 if (changed.compareAndSet(false, true)) {
-                    ref.get().setStateWordForTesting(P);
+                    ref.get().setStateWordForTesting(forged);
                 }
             }
         };
-        RwLock lock = new RwLock(
-                new Config("main-revalidate", false, false, false, listener, null, Config.DEFAULT_LONG_HOLD.toNanos()));
+        RwLock lock =
+                new RwLock(new Config(name, false, false, false, listener, null, Config.DEFAULT_LONG_HOLD.toNanos()));
         ref.set(lock);
+        return lock;
+    }
+
+    @Test
+    void aReaderWhoseWriterLeftBetweenSettingParkedAndParkingDoesNotSleep() throws InterruptedException {
+        AtomicBoolean changed = new AtomicBoolean();
+        // At the reader's announced wait: the forged writer is gone.
+        RwLock lock = forgingAtFirstWait("main-revalidate", P, changed);
         lock.setStateWordForTesting(W); // a writer (forged: no owner thread is needed)
         AtomicReference<Boolean> got = new AtomicReference<>();
         Thread reader = newStartedThread("reader", () -> {
@@ -74,21 +84,10 @@ class ParkRevalidationTest extends LockTestSupport {
 
     @Test
     void aReaderWhoseParkedBitWasClearedBeforeItParksSetsItAgainAndIsWokenByTheUnlock() throws InterruptedException {
-        AtomicReference<RwLock> ref = new AtomicReference<>();
         AtomicBoolean changed = new AtomicBoolean();
-        LockListener listener = new LockListener() {
-            @Override
-            public void contended(RwLock lock, LockMode mode, long word) {
-                // On the reader, after it set PARKED and before it parks: PARKED is gone again (as
-                // if an unlocker had found the queue empty and cleared it), the writer still in.
-                if (changed.compareAndSet(false, true)) {
-                    ref.get().setStateWordForTesting(W);
-                }
-            }
-        };
-        RwLock lock = new RwLock(new Config(
-                "parked-revalidate", false, false, false, listener, null, Config.DEFAULT_LONG_HOLD.toNanos()));
-        ref.set(lock);
+        // At the reader's announced wait: PARKED is gone again (as if an unlocker had found the
+        // queue empty and cleared it), the writer still in.
+        RwLock lock = forgingAtFirstWait("parked-revalidate", W, changed);
         lock.lockWrite();
         AtomicReference<Boolean> got = new AtomicReference<>();
         Thread reader = newStartedThread("reader", () -> {
