@@ -309,4 +309,36 @@ class InstrumentedEdgesTest extends LockTestSupport {
         writer.release();
         assertEquals(List.of("WRITE by write-holder"), holds.seen);
     }
+
+    @Test
+    void anOwnersFailedUnlockPutsItsHoldBackOnRecord() {
+        LongHolds holds = new LongHolds();
+        InstrumentedRwLock lock = build(RwLock.builder().listener(holds).longHoldThreshold(Duration.ZERO));
+        lock.lockWrite();
+        lock.unlockWrite();
+        InstrumentedRwLock.Hold earlier = lock.lastWriteHold();
+        holds.seen.clear();
+        lock.lockWrite();
+        InstrumentedRwLock.Hold current = lock.writeHold();
+        lock.setStateWordForTesting(W | R); // forged: a reader counted under the write lock
+        assertThrows(IllegalMonitorStateException.class, lock::unlockWrite);
+        assertEquals(W | R, lock.stateWord());
+        // The failed unlock put both records back as they were.
+        assertEquals(current, lock.writeHold());
+        assertEquals(earlier, lock.lastWriteHold());
+        assertTrue(holds.seen.isEmpty(), () -> "a hold was reported by a failed unlock: " + holds.seen);
+        lock.setStateWordForTesting(W);
+        lock.unlockWrite();
+        assertEquals(List.of("WRITE by " + Thread.currentThread().getName()), holds.seen);
+        assertEquals(current, lock.lastWriteHold());
+    }
+
+    @Test
+    void theTestHookInhibitsTheBiasForTheTimeItIsGiven() {
+        InstrumentedRwLock lock = build(RwLock.builder().readBiased(true));
+        lock.inhibitBiasForTesting(Duration.ofHours(1).toNanos());
+        assertFalse(lock.biasNow());
+        assertTrue(lock.inhibitUntilNanos() - System.nanoTime()
+                > Duration.ofMinutes(59).toNanos());
+    }
 }
