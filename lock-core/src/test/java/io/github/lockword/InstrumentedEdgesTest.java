@@ -334,6 +334,28 @@ class InstrumentedEdgesTest extends LockTestSupport {
     }
 
     @Test
+    void anUpgradableHoldersFailedUnlockPutsItsHoldBackOnRecord() {
+        LongHolds holds = new LongHolds();
+        InstrumentedRwLock lock = build(RwLock.builder().listener(holds).longHoldThreshold(Duration.ZERO));
+        lock.lockUpgradable();
+        lock.unlockUpgradable();
+        InstrumentedRwLock.Hold earlier = lock.lastUpgradableHold();
+        holds.seen.clear();
+        lock.lockUpgradable();
+        InstrumentedRwLock.Hold current = lock.upgradableHold();
+        lock.setStateWordForTesting(U); // forged: UPGRADABLE without its reader
+        assertThrows(IllegalMonitorStateException.class, lock::unlockUpgradable);
+        assertEquals(U, lock.stateWord());
+        assertEquals(current, lock.upgradableHold());
+        assertEquals(earlier, lock.lastUpgradableHold());
+        assertTrue(holds.seen.isEmpty(), () -> "a hold was reported by a failed unlock: " + holds.seen);
+        lock.setStateWordForTesting(R | U);
+        lock.unlockUpgradable();
+        assertEquals(List.of("UPGRADABLE by " + Thread.currentThread().getName()), holds.seen);
+        assertEquals(current, lock.lastUpgradableHold());
+    }
+
+    @Test
     void theTestHookInhibitsTheBiasForTheTimeItIsGiven() {
         InstrumentedRwLock lock = build(RwLock.builder().readBiased(true));
         lock.inhibitBiasForTesting(Duration.ofHours(1).toNanos());
