@@ -42,8 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  * index order, re-checks that it is still current, moves every waiter to its bucket in the new table
  * (old buckets in index order, each queue front to back, so every (lock, key) queue keeps its FIFO
  * order: all of one key's waiters are in one old bucket), publishes the new table (the volatile
- * {@link #currentBits}), and unlocks the old buckets. A thread that locked an old bucket meanwhile sees the new table on its
- * re-check and retries, so nothing is ever done on a stale bucket. Where lockword departs:
+ * {@link #currentBits}), and unlocks the old buckets. A thread that locked an old bucket meanwhile
+ * sees the new table on its re-check and retries, so nothing is ever done on a stale bucket. Where
+ * lockword departs:
  * <ul>
  *   <li><i>What the size follows.</i> parking_lot_core counts live threads that have thread data
  *       (created at a thread's first park, dropped at thread exit) and keeps 3 buckets per thread.
@@ -512,7 +513,8 @@ final class ParkingLot {
 
     /**
      * Every table made so far, by size: {@code TABLES[bits]} has 2^bits buckets. The table only
-     * grows, so each size is made at most once. The old tables stay, as parking_lot_core keeps its
+     * grows, so each size is made once (only {@link #rehashForTests} replaces a table by one of the
+     * same size). The old tables stay, as parking_lot_core keeps its
      * old tables (a thread may still be locking a bucket of one); together they are smaller than
      * the current one. An array in a final field, not a volatile reference to a table object:
      * Lincheck's model checker reports a hang when the buckets are reached through a mutable
