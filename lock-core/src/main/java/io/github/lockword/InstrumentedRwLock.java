@@ -156,6 +156,14 @@ final class InstrumentedRwLock extends RwLock {
      */
     private transient long revocations;
 
+    /**
+     * Whether write and upgradable holds are recorded ({@link #writeHold}, {@link #upgradableHold}
+     * and the last ones): with hold tracking, and in checked mode, whose misuse checks ask who holds
+     * the upgradable lock. Off for a lock built with {@code trackHolds(false)} and only read bias:
+     * then an acquisition allocates no record and reads no clock.
+     */
+    private final transient boolean recordsHolds;
+
     /** Checked mode: this lock's read holds per thread; null otherwise. */
     private final transient ThreadLocal<ReadHolds> readHolds;
 
@@ -167,6 +175,7 @@ final class InstrumentedRwLock extends RwLock {
     InstrumentedRwLock(Config config) {
         super(config);
         this.checked = config.checked;
+        this.recordsHolds = config.trackHolds || config.checked;
         this.readHolds = config.checked ? new ThreadLocal<>() : null;
         this.biased = config.readBiased;
         this.salt = config.readBiased ? VisibleReaders.nextSalt() : 0;
@@ -950,6 +959,9 @@ final class InstrumentedRwLock extends RwLock {
     // =================================================================================== holds
 
     private void beginWriteHold() {
+        if (!recordsHolds) {
+            return;
+        }
         Thread me = Thread.currentThread();
         Hold h = writeHold;
         if (h != null && h.thread == me) {
@@ -959,6 +971,9 @@ final class InstrumentedRwLock extends RwLock {
     }
 
     private void beginUpgradableHold() {
+        if (!recordsHolds) {
+            return;
+        }
         Thread me = Thread.currentThread();
         Hold h = upgradableHold;
         if (h != null && h.thread == me) {

@@ -1626,7 +1626,9 @@ public sealed class RwLock extends AbstractOwnableSynchronizer implements ReadWr
         /**
          * Whether the lock records its write and upgradable holders with the times they acquired and
          * released it, for the watchdog and long-hold events (default on for built locks; a plain
-         * {@code new RwLock()} records only the current write owner).
+         * {@code new RwLock()} records only the current write owner). Off, an acquisition allocates
+         * no record and reads no clock, also on a read-biased lock; checked mode still records the
+         * upgradable holder, which its misuse checks need.
          */
         public Builder trackHolds(boolean trackHolds) {
             this.trackHolds = trackHolds;
