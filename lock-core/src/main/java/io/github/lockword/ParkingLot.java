@@ -51,7 +51,7 @@ import java.util.concurrent.locks.LockSupport;
  *       Java has no thread-exit hook, and a count of threads that ever parked would grow without
  *       bound with thread churn and virtual threads. lockword counts the threads inside
  *       {@link #park} right now ({@link #PARKED}, one atomic increment and decrement per park, on a
- *       padded counter of its own) and grows the table to {@code LOAD_FACTOR} (3) buckets per such
+ *       padded array cell of its own) and grows the table to {@code LOAD_FACTOR} (3) buckets per such
  *       thread, before the thread enqueues. That is the number parking_lot_core's count bounds (a
  *       thread parks at most once at a time), measured instead of bounded. Like parking_lot_core
  *       the table never shrinks, so its size follows the peak.</li>
@@ -469,39 +469,6 @@ final class ParkingLot {
         }
     }
 
-    /** The count of threads inside {@link #park}, alone on its cache lines (it is written on every park). */
-    abstract static class ParkedCountValue extends PadBefore {
-        volatile int value;
-    }
-
-    static final class ParkedCount extends ParkedCountValue {
-        byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
-        byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
-        byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
-        byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
-        byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
-        byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
-        byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
-        byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
-        private static final VarHandle VALUE;
-
-        static {
-            try {
-                VALUE = MethodHandles.lookup().findVarHandle(ParkedCountValue.class, "value", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        int increment() {
-            return (int) VALUE.getAndAdd(this, 1) + 1;
-        }
-
-        void decrement() {
-            VALUE.getAndAdd(this, -1);
-        }
-    }
-
     // ============================================================================ the table
 
     /** Buckets per concurrently parked thread, as parking_lot_core's LOAD_FACTOR. */
@@ -529,11 +496,18 @@ final class ParkingLot {
      */
     private static volatile int currentBits;
 
-    /** Threads inside {@link #park} now; the table grows to LOAD_FACTOR buckets per such thread. */
-    private static final ParkedCount PARKED;
+    /**
+     * Threads inside {@link #park} now, in {@code PARKED[PARKED_AT]}; the table grows to
+     * LOAD_FACTOR buckets per such thread. The count is written on every park, so it sits in the
+     * middle of an array of 64 ints: 128 bytes of the array on each side keep it off the cache
+     * lines of anything else.
+     */
+    private static final int[] PARKED = new int[64];
+
+    private static final int PARKED_AT = 32;
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
 
     static {
-        PARKED = new ParkedCount();
         TABLES[INITIAL_BITS] = newTable(INITIAL_BITS, null);
         currentBits = INITIAL_BITS;
         // JDK-8074773: load everything a parking thread touches before anything can park, so no class
@@ -684,102 +658,90 @@ final class ParkingLot {
             long deadlineNanos,
             boolean interruptible,
             FaultSeam seam) {
-        int parked = PARKED.increment();
+        int parked = (int) INTS.getAndAdd(PARKED, PARKED_AT, 1) + 1;
         try {
             growFor(parked);
-            return parkCounted(lock, key, callbacks, parkToken, timed, deadlineNanos, interruptible, seam);
-        } finally {
-            PARKED.decrement();
-        }
-    }
-
-    private static long parkCounted(
-            Object lock,
-            int key,
-            ParkCallbacks callbacks,
-            long parkToken,
-            boolean timed,
-            long deadlineNanos,
-            boolean interruptible,
-            FaultSeam seam) {
-        Waiter me = new Waiter(Thread.currentThread(), lock, key, parkToken);
-        Bucket bucket = lockBucket(lock, key);
-        boolean valid;
-        try {
-            valid = callbacks.validate();
-            if (valid) {
-                bucket.enqueue(me);
+            Waiter me = new Waiter(Thread.currentThread(), lock, key, parkToken);
+            Bucket bucket = lockBucket(lock, key);
+            boolean valid;
+            try {
+                valid = callbacks.validate();
+                if (valid) {
+                    bucket.enqueue(me);
+                }
+            } finally {
+                bucket.unlock();
             }
-        } finally {
-            bucket.unlock();
-        }
-        if (!valid) {
-            return INVALID;
-        }
-        try {
-            callbacks.beforeSleep();
-        } catch (Throwable t) {
-            // Never leave an orphan in the queue: it would swallow the next unpark and keep the
-            // thread and the lock reachable. Leave as a timed-out waiter does (its callback runs
-            // under the bucket lock); if an unparker already took us, its token is ours and is lost
-            // with the throw, which only a broken lock can cause (see WriteCondition).
-            leaveQueue(me, callbacks, TIMED_OUT);
-            throw t;
-        }
-        if (seam != null) {
-            seam.pause(SeamPoint.PARKED, lock);
-        }
-
-        boolean absorbedInterrupt = false;
-        boolean interrupted = false;
-        boolean timedOut = false;
-        while (!me.unparked) {
+            if (!valid) {
+                return INVALID;
+            }
+            try {
+                callbacks.beforeSleep();
+            } catch (Throwable t) {
+                // Never leave an orphan in the queue: it would swallow the next unpark and keep the
+                // thread and the lock reachable. Leave as a timed-out waiter does (its callback runs
+                // under the bucket lock); if an unparker already took us, its token is ours and is lost
+                // with the throw, which only a broken lock can cause (see WriteCondition).
+                leaveQueue(me, callbacks, TIMED_OUT);
+                throw t;
+            }
             if (seam != null) {
-                if (seam.interruptBeforePark(lock)) {
-                    Thread.currentThread().interrupt();
-                }
-                if (timed && seam.expireDeadlineNow(lock)) {
-                    timedOut = true;
-                    break;
-                }
+                seam.pause(SeamPoint.PARKED, lock);
             }
-            if (Thread.interrupted()) {
-                if (interruptible) {
-                    interrupted = true;
-                    break;
-                }
-                absorbedInterrupt = true;
-            }
-            if (seam != null && seam.spuriousWakeup(lock)) {
-                continue; // as if park() had returned for no reason
-            }
-            if (timed) {
-                long remaining = deadlineNanos - System.nanoTime();
-                if (remaining <= 0) {
-                    timedOut = true;
-                    break;
-                }
-                LockSupport.parkNanos(lock, remaining);
-            } else {
-                LockSupport.park(lock);
-            }
-        }
 
-        long result;
-        if (timedOut || interrupted) {
-            result = leaveQueue(me, callbacks, timedOut ? TIMED_OUT : INTERRUPTED);
-            if (result >= 0 && interrupted) {
-                // An unparker won the race with our interrupt: we return owning what it gave us,
-                // and the interrupt stays visible to the caller.
-                absorbedInterrupt = true;
+            boolean absorbedInterrupt = false;
+            boolean interrupted = false;
+            boolean timedOut = false;
+            while (!me.unparked) {
+                if (seam != null) {
+                    if (seam.interruptBeforePark(lock)) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (timed && seam.expireDeadlineNow(lock)) {
+                        timedOut = true;
+                        break;
+                    }
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        interrupted = true;
+                        break;
+                    }
+                    absorbedInterrupt = true;
+                }
+                if (seam != null && seam.spuriousWakeup(lock)) {
+                    continue; // as if park() had returned for no reason
+                }
+                if (timed) {
+                    long remaining = deadlineNanos - System.nanoTime();
+                    if (remaining <= 0) {
+                        timedOut = true;
+                        break;
+                    }
+                    LockSupport.parkNanos(lock, remaining);
+                } else {
+                    LockSupport.park(lock);
+                }
             }
-        } else {
-            result = me.unparkToken;
+
+            long result;
+            if (timedOut || interrupted) {
+                result = leaveQueue(me, callbacks, timedOut ? TIMED_OUT : INTERRUPTED);
+                if (result >= 0 && interrupted) {
+                    // An unparker won the race with our interrupt: we return owning what it gave us,
+                    // and the interrupt stays visible to the caller.
+                    absorbedInterrupt = true;
+                }
+            } else {
+                result = me.unparkToken;
+            }
+            if (absorbedInterrupt) {
+                Thread.currentThread().interrupt();
+            }
+            return result;
+        } finally {
+            INTS.getAndAdd(PARKED, PARKED_AT, -1);
         }
-        if (absorbedInterrupt) {
-            Thread.currentThread().interrupt();
-        }
-        return result;
     }
 
     /**
