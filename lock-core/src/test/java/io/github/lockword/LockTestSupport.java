@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.lockword.seam.FaultSeam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -448,5 +451,74 @@ abstract class LockTestSupport {
 
     final Holder holdUpgradable(RwLock lock) throws InterruptedException {
         return new Holder("upgradable-holder", lock::lockUpgradable, lock::unlockUpgradable);
+    }
+
+    // ============================================================================ parking lot
+
+    /** Recording park callbacks (for tests of {@link ParkingLot} on its own). */
+    static class Callbacks implements ParkingLot.ParkCallbacks {
+        final boolean valid;
+        final AtomicInteger validations = new AtomicInteger();
+        final AtomicInteger beforeSleeps = new AtomicInteger();
+        final List<Boolean> timedOut = new CopyOnWriteArrayList<>();
+
+        Callbacks(boolean valid) {
+            this.valid = valid;
+        }
+
+        Callbacks() {
+            this(true);
+        }
+
+        @Override
+        public boolean validate() {
+            validations.incrementAndGet();
+            return valid;
+        }
+
+        @Override
+        public void beforeSleep() {
+            beforeSleeps.incrementAndGet();
+        }
+
+        @Override
+        public void timedOut(boolean wasLastThreadOnKey) {
+            timedOut.add(wasLastThreadOnKey);
+        }
+    }
+
+    /** A thread parked through {@link ParkingLot#park}, and what the park returned. */
+    final class Parker {
+        final Thread thread;
+        final Callbacks callbacks;
+        final AtomicLong result = new AtomicLong(Long.MIN_VALUE);
+        final AtomicBoolean interruptedAfter = new AtomicBoolean();
+        final AtomicLong returnedAfterNanos = new AtomicLong();
+
+        Parker(
+                String name,
+                Object lock,
+                int key,
+                long parkToken,
+                Callbacks callbacks,
+                long timeoutMillis,
+                boolean interruptible,
+                FaultSeam seam) {
+            this.callbacks = callbacks;
+            this.thread = newStartedThread(name, () -> {
+                long start = System.nanoTime();
+                boolean timed = timeoutMillis >= 0;
+                long deadline = start + MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
+                long r = ParkingLot.park(lock, key, callbacks, parkToken, timed, deadline, interruptible, seam);
+                returnedAfterNanos.set(System.nanoTime() - start);
+                interruptedAfter.set(Thread.interrupted());
+                result.set(r);
+            });
+        }
+
+        long join() throws InterruptedException {
+            awaitTermination(thread);
+            return result.get();
+        }
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,73 +36,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ParkingLotContractTest extends LockTestSupport {
 
     private static final int KEY = 7;
-
-    /** Recording park callbacks. */
-    static class Callbacks implements ParkingLot.ParkCallbacks {
-        final boolean valid;
-        final AtomicInteger validations = new AtomicInteger();
-        final AtomicInteger beforeSleeps = new AtomicInteger();
-        final List<Boolean> timedOut = new CopyOnWriteArrayList<>();
-
-        Callbacks(boolean valid) {
-            this.valid = valid;
-        }
-
-        Callbacks() {
-            this(true);
-        }
-
-        @Override
-        public boolean validate() {
-            validations.incrementAndGet();
-            return valid;
-        }
-
-        @Override
-        public void beforeSleep() {
-            beforeSleeps.incrementAndGet();
-        }
-
-        @Override
-        public void timedOut(boolean wasLastThreadOnKey) {
-            timedOut.add(wasLastThreadOnKey);
-        }
-    }
-
-    /** A thread parked through {@link ParkingLot#park}, and what the park returned. */
-    final class Parker {
-        final Thread thread;
-        final Callbacks callbacks;
-        final AtomicLong result = new AtomicLong(Long.MIN_VALUE);
-        final AtomicBoolean interruptedAfter = new AtomicBoolean();
-        final AtomicLong returnedAfterNanos = new AtomicLong();
-
-        Parker(
-                String name,
-                Object lock,
-                int key,
-                long parkToken,
-                Callbacks callbacks,
-                long timeoutMillis,
-                boolean interruptible,
-                FaultSeam seam) {
-            this.callbacks = callbacks;
-            this.thread = newStartedThread(name, () -> {
-                long start = System.nanoTime();
-                boolean timed = timeoutMillis >= 0;
-                long deadline = start + MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
-                long r = ParkingLot.park(lock, key, callbacks, parkToken, timed, deadline, interruptible, seam);
-                returnedAfterNanos.set(System.nanoTime() - start);
-                interruptedAfter.set(Thread.interrupted());
-                result.set(r);
-            });
-        }
-
-        long join() throws InterruptedException {
-            awaitTermination(thread);
-            return result.get();
-        }
-    }
 
     /** An untimed, uninterruptible park with fresh callbacks. */
     Parker parkUntimed(String name, Object lock, int key, long parkToken) {

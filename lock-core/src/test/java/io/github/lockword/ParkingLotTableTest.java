@@ -13,7 +13,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,45 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class ParkingLotTableTest extends LockTestSupport {
 
-    /** Park callbacks that always validate and record time-outs. */
-    static final class Recording implements ParkingLot.ParkCallbacks {
-        final List<Boolean> timedOut = new CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean validate() {
-            return true;
-        }
-
-        @Override
-        public void timedOut(boolean wasLastThreadOnKey) {
-            timedOut.add(wasLastThreadOnKey);
-        }
-    }
-
-    /** A thread parked on (lock, key) with a token; its result lands in {@code result}. */
-    final class Parker {
-        final Object lock;
-        final int key;
-        final long token;
-        final Recording callbacks = new Recording();
-        final AtomicLong result = new AtomicLong(Long.MIN_VALUE);
-        final Thread thread;
-
-        Parker(Object lock, int key, long token, long timeoutMillis) {
-            this.lock = lock;
-            this.key = key;
-            this.token = token;
-            this.thread = newStartedThread("parker-" + key + "-" + token, () -> {
-                boolean timed = timeoutMillis >= 0;
-                long deadline = System.nanoTime() + MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
-                result.set(ParkingLot.park(lock, key, callbacks, token, timed, deadline, false, null));
-            });
-        }
-
-        long join() throws InterruptedException {
-            awaitTermination(thread);
-            return result.get();
-        }
+    /** A {@link LockTestSupport.Parker} on (lock, key) with token {@code token}, untimed when {@code timeoutMillis} &lt; 0. */
+    private Parker parker(Object lock, int key, long token, long timeoutMillis) {
+        return new Parker("parker-" + key + "-" + token, lock, key, token, new Callbacks(), timeoutMillis, false, null);
     }
 
     private static List<Long> tokens(List<ParkingLot.Parked> parked) {
@@ -101,7 +64,7 @@ class ParkingLotTableTest extends LockTestSupport {
         for (int i = 0; i < perKey; i++) {
             for (int l = 0; l < locks; l++) {
                 for (int k = 0; k < keys; k++) {
-                    Parker p = new Parker(lockObjects[l], k, 100 * l + 10 * k + i, -1);
+                    Parker p = parker(lockObjects[l], k, 100 * l + 10 * k + i, -1);
                     waitForBlockedOn(lockObjects[l], p.thread);
                     byKey[l][k][i] = p;
                     all.add(p);
@@ -120,7 +83,7 @@ class ParkingLotTableTest extends LockTestSupport {
             for (int k = 0; k < keys; k++) {
                 List<Long> expected = new ArrayList<>();
                 for (int i = 0; i < perKey; i++) {
-                    expected.add(byKey[l][k][i].token);
+                    expected.add(100L * l + 10 * k + i);
                 }
                 assertEquals(expected, tokens(ParkingLot.snapshot(lockObjects[l], k)), "FIFO order lost");
                 // unparkFilter asks in the same order.
@@ -163,11 +126,11 @@ class ParkingLotTableTest extends LockTestSupport {
     @Test
     void aWaiterThatTimesOutAfterARehashLeavesItsNewBucket() throws InterruptedException {
         Object lock = new Object();
-        Parker stays = new Parker(lock, 3, 1, -1);
+        Parker stays = parker(lock, 3, 1, -1);
         waitForBlockedOn(lock, stays.thread);
-        Parker leaves = new Parker(lock, 3, 2, 400);
+        Parker leaves = parker(lock, 3, 2, 400);
         waitForBlockedOn(lock, leaves.thread);
-        Parker alone = new Parker(lock, 4, 3, 400);
+        Parker alone = parker(lock, 4, 3, 400);
         waitForBlockedOn(lock, alone.thread);
         ParkingLot.Bucket old = ParkingLot.bucket(lock, 3);
         ParkingLot.rehashForTests(0);
@@ -194,7 +157,7 @@ class ParkingLotTableTest extends LockTestSupport {
             rehasher = newStartedThread("rehasher", () -> ParkingLot.rehashForTests(0));
             waitForBlockedOn(held, rehasher);
             // ... and a parker that read the old table queues on the same bucket lock behind it.
-            parker = new Parker(lock, key, 9, -1);
+            parker = parker(lock, key, 9, -1);
             waitForBlockedOn(held, parker.thread);
         } finally {
             held.unlock();
@@ -243,7 +206,7 @@ class ParkingLotTableTest extends LockTestSupport {
         Object lock = new Object();
         List<Parker> ps = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ps.add(new Parker(lock, 0, i, -1));
+            ps.add(parker(lock, 0, i, -1));
         }
         for (Parker p : ps) {
             waitForBlockedOn(lock, p.thread);
@@ -280,7 +243,7 @@ class ParkingLotTableTest extends LockTestSupport {
             for (int i = 0; i < parkersPerQueue; i++) {
                 boolean timed = i == 0;
                 parkers.add(newStartedThread("parker-" + q + "-" + i, () -> {
-                    Recording cb = new Recording();
+                    Callbacks cb = new Callbacks();
                     while (!stop.get()) {
                         long r = ParkingLot.park(
                                 lock, 0, cb, 0, timed, System.nanoTime() + MILLISECONDS.toNanos(1), false, null);
